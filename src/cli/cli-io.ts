@@ -1,0 +1,38 @@
+/** Everything a command touches outside itself, so tests can run commands in-process. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  isTTY: boolean;
+  /** Aborted on Ctrl-C / SIGTERM (or by a test) to stop long-running commands. */
+  stop: AbortSignal;
+}
+
+export const EXIT = { ok: 0, findings: 1, badInput: 2, runtimeFailure: 3 } as const;
+
+export function processIo(): CliIo {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stdout.isTTY),
+    stop: controller.signal,
+  };
+}
+
+export function untilStopped(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** Colour only on a terminal and never when NO_COLOR is set (https://no-color.org). */
+export function paint(io: CliIo): (code: number, text: string) => string {
+  const enabled = io.isTTY && !io.env.NO_COLOR;
+  return (code, text) => (enabled ? `\u001b[${code}m${text}\u001b[0m` : text);
+}

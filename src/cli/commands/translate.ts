@@ -1,0 +1,151 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { CompatError } from '../../core/errors.js';
+import { emptyMessage, headerText, type HttpMessage } from '../../core/model/http-message.js';
+import { exchange } from '../../core/pipeline/exchange.js';
+import { matchEndpoint } from '../../core/pipeline/match.js';
+import { translateRequest } from '../../core/pipeline/request.js';
+import type { TraceEntry } from '../../core/pipeline/trace.js';
+import { isRecord } from '../../core/transform/path.js';
+import { parseQuery, splitUrl } from '../../server/message-io.js';
+import { queryString } from '../../upstream/upstream-client.js';
+import { EXIT, type CliIo } from '../cli-io.js';
+import { loadMappingForCommand } from '../load-or-report.js';
+
+interface TranslateOptions {
+  mapping: string;
+  request: string;
+  body?: string;
+  header: string[];
+  response?: string;
+  json?: boolean;
+}
+
+export function registerTranslate(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('translate')
+    .description('dry run: show the v2 request(s) the gateway would send for a v1 request, and the v1 response it would return for a given v2 response')
+    .requiredOption('--mapping <file>', 'mapping file')
+    .requiredOption('--request <line>', "v1 request line, e.g. 'GET /api/v1/search?q=x&limit=2'")
+    .option('--body <json>', 'v1 request body (JSON)')
+    .option('--header <name:value>', 'v1 request header (repeatable)', (value: string, all: string[]) => [...all, value], [])
+    .option('--response <file>', 'v2 response as YAML/JSON: { status, headers, body }, or { calls: { main: {...}, <call-id>: {...} } }')
+    .option('--json', 'print JSON instead of text')
+    .addHelpText(
+      'after',
+      "\nExamples:\n  api-compat translate --mapping mappings/knowledge.yaml --request 'GET /api/v1/search?q=vector&limit=2'\n  api-compat translate --mapping mappings/knowledge.yaml --request 'GET /api/v1/knowledge/1' --response v2-answer.yaml",
+    )
+    .action(async (options: TranslateOptions) => setExit(await translateCommand(options, io)));
+}
+
+async function translateCommand(options: TranslateOptions, io: CliIo): Promise<number> {
+  const loaded = await loadMappingForCommand(options.mapping, io);
+  if (!loaded) return EXIT.badInput;
+  const line = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(options.request);
+  if (!line) {
+    io.stderr(`--request "${options.request}" is not "METHOD /path?query"\n`);
+    return EXIT.badInput;
+  }
+  const method = line[1]!.toUpperCase();
+  const { path, search } = splitUrl(`http://x${line[2]!.startsWith('/') ? '' : '/'}${line[2]}`);
+  let body: unknown;
+  if (options.body !== undefined) {
+    try {
+      body = JSON.parse(options.body);
+    } catch (error) {
+      io.stderr(`--body is not valid JSON: ${(error as Error).message}\n`);
+      return EXIT.badInput;
+    }
+  }
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  for (const header of options.header) {
+    const colon = header.indexOf(':');
+    if (colon < 1) {
+      io.stderr(`--header "${header}" is not "Name: value"\n`);
+      return EXIT.badInput;
+    }
+    headers[header.slice(0, colon).trim().toLowerCase()] = header.slice(colon + 1).trim();
+  }
+  const match = matchEndpoint(loaded.table, method, path);
+  if (!match) {
+    io.stderr(`no endpoint of ${options.mapping} maps ${method} ${path}${loaded.table.legacy ? ' (the gateway would pass it to legacy)' : ' (the gateway would answer 404)'}\n`);
+    return EXIT.findings;
+  }
+  const { endpoint } = match;
+  const v1 = emptyMessage({ method, path, params: match.params, query: parseQuery(search), headers, body });
+  const out: Record<string, unknown> = { endpoint: endpoint.id };
+  if (endpoint.removed) {
+    out.removed = endpoint.removed;
+    print(io, options.json, out, [`endpoint ${endpoint.id}: removed; the gateway answers ${endpoint.removed.status}: ${endpoint.removed.message}`]);
+    return EXIT.ok;
+  }
+  const trace: TraceEntry[] = [];
+  try {
+    if (!options.response) {
+      const v2 = translateRequest(endpoint, v1, trace);
+      out.requests = [{ call: 'main', request: describeRequest(v2) }];
+      out.calls = endpoint.calls.map((call) => `${call.id}: ${call.route.method} ${call.route.template}${call.afterMain ? ' (after the main response)' : ''}`);
+    } else {
+      const responses = await readResponses(resolve(io.cwd, options.response));
+      const result = await exchange(loaded.table, endpoint, v1, async (_request, { call }) => {
+        const given = responses[call];
+        if (!given) throw new CompatError('upstream-unreachable', `--response has no response for call "${call}"`);
+        return given;
+      }, trace);
+      out.requests = result.upstreamRequests.map(({ call, request }) => ({ call, request: describeRequest(request) }));
+      out.response = { status: result.response.status, headers: result.response.headers, body: result.response.body };
+    }
+  } catch (error) {
+    if (!(error instanceof CompatError)) throw error;
+    out.problem = { code: error.code, status: error.status, detail: error.message };
+  }
+  out.steps = trace.map((entry) => ({ ...entry }));
+  print(io, options.json, out, textLines(out, trace));
+  return out.problem ? EXIT.findings : EXIT.ok;
+}
+
+function describeRequest(request: HttpMessage) {
+  return { method: request.method, url: request.path + queryString(request.query), headers: request.headers, body: request.body };
+}
+
+async function readResponses(file: string): Promise<Record<string, HttpMessage>> {
+  const value: unknown = parseYaml(await readFile(file, 'utf8'));
+  const toMessage = (entry: unknown): HttpMessage => {
+    const record = isRecord(entry) ? entry : {};
+    const headers: Record<string, string> = {};
+    for (const [name, v] of Object.entries(isRecord(record.headers) ? record.headers : {})) headers[name.toLowerCase()] = String(v);
+    if (record.body !== undefined) headers['content-type'] ??= 'application/json';
+    return emptyMessage({ status: typeof record.status === 'number' ? record.status : 200, headers, body: record.body });
+  };
+  if (isRecord(value) && isRecord(value.calls)) return Object.fromEntries(Object.entries(value.calls).map(([call, entry]) => [call, toMessage(entry)]));
+  return { main: toMessage(value) };
+}
+
+function textLines(out: Record<string, unknown>, trace: TraceEntry[]): string[] {
+  const lines = [`endpoint ${String(out.endpoint)}`];
+  for (const { call, request } of (out.requests ?? []) as Array<{ call: string; request: ReturnType<typeof describeRequest> }>) {
+    lines.push('', `v2 request (${call}):`, `  ${request.method} ${request.url}`);
+    for (const [name, value] of Object.entries(request.headers)) lines.push(`  ${name}: ${headerText(value)}`);
+    if (request.body !== undefined) lines.push(`  ${JSON.stringify(request.body)}`);
+  }
+  for (const call of (out.calls ?? []) as string[]) lines.push(`supporting call ${call}`);
+  const response = out.response as { status: number; headers: Record<string, string>; body: unknown } | undefined;
+  if (response) {
+    lines.push('', 'v1 response:', `  ${response.status}`);
+    for (const [name, value] of Object.entries(response.headers)) lines.push(`  ${name}: ${headerText(value)}`);
+    if (response.body !== undefined) lines.push(`  ${JSON.stringify(response.body)}`);
+  }
+  const problem = out.problem as { code: string; status: number; detail: string } | undefined;
+  if (problem) lines.push('', `the gateway would answer ${problem.status} ${problem.code}: ${problem.detail}`);
+  if (trace.length) {
+    lines.push('', 'steps:');
+    for (const entry of trace) lines.push(`  ${entry.changed ? 'fired  ' : 'no-op  '} [${entry.stage}] ${entry.op}: ${entry.description}`);
+  }
+  return lines;
+}
+
+function print(io: CliIo, json: boolean | undefined, out: unknown, lines: string[]): void {
+  io.stdout(json ? JSON.stringify(out, null, 2) + '\n' : lines.join('\n') + '\n');
+}

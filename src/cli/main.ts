@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { EXIT, processIo, type CliIo } from './cli-io.js';
+import { registerDemo } from './commands/demo.js';
+import { registerLint } from './commands/lint.js';
+import { registerServe } from './commands/serve.js';
+import { registerTranslate } from './commands/translate.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Runs one command line and returns its exit code; the only place that wires the edges. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command('api-compat')
+    .description('Retire v1 of an HTTP API without breaking its clients.')
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
+  program.configureHelp({ sortSubcommands: false });
+  for (const register of [registerServe, registerDemo, registerLint, registerTranslate]) register(program, io, setExit);
+  program.commands.forEach((command) => command.exitOverride().configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) }));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.badInput;
+    }
+    io.stderr(`api-compat: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT.runtimeFailure;
+  }
+}

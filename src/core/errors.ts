@@ -1,0 +1,48 @@
+/**
+ * Every failure the gateway reports to a client, as data: one stable `code` each, the HTTP
+ * status and the RFC 9457 problem `title`. Clients and dashboards key on `code`, so codes
+ * never change meaning. https://www.rfc-editor.org/rfc/rfc9457
+ */
+export const PROBLEMS = {
+  'route-not-found': { status: 404, title: 'No such v1 endpoint' },
+  'endpoint-removed': { status: 410, title: 'This v1 endpoint was removed' },
+  'invalid-path-parameter': { status: 400, title: 'A path parameter cannot be forwarded' },
+  'unknown-query-parameter': { status: 400, title: 'Query parameter not supported by this endpoint' },
+  'request-not-json': { status: 400, title: 'The request body is not valid JSON' },
+  'request-not-translatable': { status: 422, title: 'The v1 request could not be translated to v2' },
+  'request-body-too-large': { status: 413, title: 'The request body is larger than this gateway accepts' },
+  'response-not-translatable': { status: 502, title: 'The v2 response could not be translated to v1' },
+  'response-body-too-large': { status: 502, title: 'The v2 response is larger than this gateway translates' },
+  'upstream-unreachable': { status: 502, title: 'The upstream service could not be reached' },
+  'upstream-timeout': { status: 504, title: 'The upstream service did not answer in time' },
+  'upstream-call-failed': { status: 502, title: 'A supporting v2 call failed' },
+  'internal-error': { status: 500, title: 'Unexpected gateway failure' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export class CompatError extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
+  /** Extra RFC 9457 extension members, e.g. the replacement of a removed endpoint. */
+  readonly extensions: Record<string, unknown>;
+
+  constructor(code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(detail, options);
+    this.name = 'CompatError';
+    this.code = code;
+    this.status = PROBLEMS[code].status;
+    this.extensions = extensions;
+  }
+}
+
+/** Thrown by an op when a value cannot be translated (e.g. `"abc"` coerced to an integer). */
+export class TransformError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'TransformError';
+  }
+}

@@ -1,0 +1,42 @@
+import type { CompileContext, OpSpec } from '../op.js';
+import { readField } from '../op-args.js';
+import { isRecord, updateEach } from '../path.js';
+
+type Scalar = string | number | boolean;
+
+export const enumMap: OpSpec = {
+  id: 'enum',
+  summary: 'Maps enumeration values (v1 value: v2 value); values not listed pass unchanged.',
+  example: 'enum: { field: status, map: { pending: PENDING, done: COMPLETED } }',
+  levels: ['resource', 'step'],
+  compile(args: unknown, context: CompileContext) {
+    const { record, field } = readField(args, context);
+    const map = record.map;
+    if (!isRecord(map) || Object.keys(map).length === 0) context.fail('needs "map": { v1value: v2value, ... }');
+    const toV2 = new Map<Scalar, Scalar>();
+    const toV1 = new Map<Scalar, Scalar>();
+    for (const [v1, v2] of Object.entries(map)) {
+      if (!['string', 'number', 'boolean'].includes(typeof v2)) context.fail(`the v2 value for "${v1}" must be a string, number or boolean`);
+      if (toV1.has(v2 as Scalar)) {
+        context.fail(`"${String(v2)}" is the v2 value of both "${String(toV1.get(v2 as Scalar))}" and "${v1}"; the map must be one-to-one so responses can be mapped back`);
+      }
+      toV2.set(v1, v2 as Scalar);
+      toV1.set(v2 as Scalar, v1);
+    }
+    const path = context.parsePath(field);
+    const forward = context.direction === 'to-v2' ? toV2 : toV1;
+    const backward = context.direction === 'to-v2' ? toV1 : toV2;
+    const remap = (table: Map<Scalar, Scalar>) => (root: unknown) =>
+      updateEach(root, path, (value) => (table.has(value as Scalar) ? table.get(value as Scalar) : value));
+    const pairs = [...toV2].map(([v1, v2]) => `\`${String(v1)}\` → \`${String(v2)}\``).join(', ');
+    return {
+      op: 'enum',
+      description: `\`${field}\` values changed (v1 → v2): ${pairs}.`,
+      apply: remap(forward),
+      undo: remap(backward),
+      lossy: false,
+      reads: [field],
+      writes: [field],
+    };
+  },
+};

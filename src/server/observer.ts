@@ -1,0 +1,19 @@
+/**
+ * What the gateway reports about each request; the admin server turns it into Prometheus
+ * metrics. Kept as an interface so the gateway does not depend on a metrics library.
+ */
+export interface ExchangeObservation {
+  /** Endpoint id, `legacy` for passthrough to the old API, `unmatched` for 404s. */
+  endpoint: string;
+  client: string;
+  status: number;
+  seconds: number;
+  /** Set when the gateway answered with a problem instead of a translated response. */
+  problem?: string;
+}
+
+export interface GatewayObserver {
+  exchange(observation: ExchangeObservation): void;
+}
+
+export const silentObserver: GatewayObserver = { exchange: () => {} };
