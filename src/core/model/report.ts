@@ -1,0 +1,113 @@
+/**
+ * The compatibility report: what `api-compat check` writes as report.json (the canonical form;
+ * schemas/report.schema.json is its contract) and what every renderer reads. Arrays are sorted
+ * (endpoints by id, scenarios by name, differences by pointer) so two runs diff cleanly; run
+ * metadata sits apart in `run` so golden tests can ignore it.
+ */
+export const REPORT_VERSION = 1;
+
+export type Verdict = 'ready' | 'ready-via-gateway' | 'blocked' | 'removed' | 'untested';
+export type ScenarioOutcome = 'identical' | 'equivalent' | 'different' | 'error';
+/** explained: a mapping rule accounts for it; noise: differs by itself between two v1 calls or matches an ignore rule. */
+export type DifferenceLabel = 'explained' | 'noise' | 'unexplained';
+export type TargetName = 'v1' | 'gateway' | 'direct' | 'v2-floor';
+
+export interface Difference {
+  /** RFC 6901 pointer into the compared view: /status, /headers/content-type, /body/results/0/id */
+  pointer: string;
+  label: DifferenceLabel;
+  /** What a v1 client gets from real v1. Undefined when absent. */
+  v1?: unknown;
+  /** What the same client gets through the gateway (or `direct`). */
+  actual?: unknown;
+  /** Why it carries its label: the rule id / op, the ignore rule, "differs between two v1 calls". */
+  reason: string;
+  /** Mapping endpoint id the difference belongs to. */
+  endpoint?: string;
+  /** Which step of a multi-step scenario (0-based). */
+  step?: number;
+}
+
+export interface LatencySummary {
+  samples: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** Milliseconds of every sample, in order taken (for charts). */
+  values: number[];
+}
+
+export interface ScenarioResult {
+  name: string;
+  /** Mapping endpoint ids the scenario's requests hit, in order. */
+  endpoints: string[];
+  tags: string[];
+  outcome: ScenarioOutcome;
+  /** Set when outcome is error: why the scenario could not be judged (target down, timeout, garbage). */
+  error?: string;
+  differences: Difference[];
+  /** Failed `expect` assertions, per target. */
+  expectations: Array<{ target: TargetName; step: number; message: string }>;
+  latency: Partial<Record<TargetName, LatencySummary>>;
+  /** Status codes per target and step, to compute error-rate changes. */
+  statuses: Partial<Record<TargetName, number[]>>;
+}
+
+export interface ScoreComponent {
+  name: 'coverage' | 'fidelity' | 'latency' | 'error-rate';
+  /** 0..1 */
+  value: number;
+  weight: number;
+  detail: string;
+}
+
+export interface EndpointResult {
+  id: string;
+  v1: string;
+  v2?: string;
+  verdict: Verdict;
+  /** 0..100 */
+  score: number;
+  components: ScoreComponent[];
+  scenarios: string[];
+  latencyRatio?: number;
+  /** Gateway p50 minus the p50 of the same translated calls sent straight to v2, ms. */
+  gatewayOverheadMs?: number;
+  unexplained: number;
+  /** Mapping step pointers of this endpoint that no scenario exercised. */
+  unexercisedRules: string[];
+}
+
+export interface CompatReport {
+  reportVersion: typeof REPORT_VERSION;
+  suite: string;
+  mapping?: string;
+  /** True when the run was interrupted (Ctrl-C) and the report holds what finished. */
+  partial: boolean;
+  summary: {
+    score: number;
+    verdict: 'ready' | 'ready-via-gateway' | 'blocked';
+    scenarios: Record<ScenarioOutcome, number>;
+    differences: Record<DifferenceLabel, number>;
+    performanceThreshold: number;
+    minScore?: number;
+  };
+  /** The scoring formula in words, so a reader can recompute every score. */
+  formula: string;
+  endpoints: EndpointResult[];
+  /** v1 endpoints of the mapping that no scenario exercised. */
+  untested: string[];
+  scenarios: ScenarioResult[];
+  /** Metadata that changes every run: kept apart so golden tests can drop it. */
+  run: {
+    startedAt: string;
+    finishedAt: string;
+    durationMs: number;
+    targets: Partial<Record<TargetName, string>>;
+    repeat: number;
+    concurrency: number;
+    tool: { name: 'api-compat'; version: string };
+    node: string;
+  };
+}
