@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Diagnostic } from '../core/model/diagnostic.js';
+import { closestWord } from '../core/spelling.js';
 
 export type SchemaName = 'mapping' | 'scenario' | 'report';
 
@@ -49,7 +50,7 @@ function describe(error: ErrorObject): Diagnostic {
     case 'additionalProperties': {
       const name = (error.params as { additionalProperty: string }).additionalProperty;
       const allowed = Object.keys(schema.properties ?? {});
-      const suggestion = allowed.find((candidate) => similar(candidate, name));
+      const suggestion = closestWord(name, allowed);
       return {
         severity: 'error',
         pointer: `${at}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`,
@@ -63,31 +64,4 @@ function describe(error: ErrorObject): Diagnostic {
     default:
       return { severity: 'error', pointer: at, message: `${error.message ?? 'is invalid'}${schema.description ? ` (${schema.description})` : ''}${hint}` };
   }
-}
-
-/** Typos: one edit apart, or the same letters in another order. */
-function similar(a: string, b: string): boolean {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x === y) return true;
-  if ([...x].sort().join('') === [...y].sort().join('')) return true;
-  if (Math.abs(x.length - y.length) > 1) return false;
-  let i = 0;
-  let j = 0;
-  let edits = 0;
-  while (i < x.length && j < y.length) {
-    if (x[i] === y[j]) {
-      i++;
-      j++;
-      continue;
-    }
-    if (++edits > 1) return false;
-    if (x.length > y.length) i++;
-    else if (y.length > x.length) j++;
-    else {
-      i++;
-      j++;
-    }
-  }
-  return edits + (x.length - i) + (y.length - j) <= 1;
 }

@@ -5,6 +5,7 @@ import { CONVERSIONS, converterFor, type Conversion } from '../transform/convert
 import type { CompileContext, CompiledResource, Direction, OpLevel } from '../transform/op.js';
 import { parseFieldPath, parseMessagePath, PathSyntaxError } from '../transform/path.js';
 import { OPS } from '../transform/registry.js';
+import { closestWord } from '../spelling.js';
 import { compileTemplate, templateReferences, TemplateError, type Template } from '../transform/template.js';
 import { transferAcross } from '../transform/transfer.js';
 import type { CompiledCall, CompiledEndpoint, CompiledErrorRule, CompiledStep, CompiledTable, Lifecycle } from './compiled.js';
@@ -101,7 +102,7 @@ function compileStepList(steps: StepDocument[], listPointer: string, list: StepL
     const opId = keys[0]!;
     const spec = OPS.get(opId);
     if (!spec) {
-      const hint = closest(opId, [...OPS.keys()]);
+      const hint = closestWord(opId, OPS.keys());
       error(`${pointer}/${opId}`, `unknown op "${opId}"${hint ? `; did you mean "${hint}"?` : ''} Ops: ${[...OPS.keys()].join(', ')}`);
       return;
     }
@@ -310,28 +311,3 @@ function compileLifecycle(document: MappingDocument, error: ReportError): Lifecy
   }
   return lifecycle;
 }
-
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate);
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
-}
-

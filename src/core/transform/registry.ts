@@ -7,6 +7,7 @@ import { header } from './ops/header.js';
 import { move } from './ops/move.js';
 import { remove } from './ops/remove.js';
 import { rename } from './ops/rename.js';
+import { replace } from './ops/replace.js';
 import { resource } from './ops/resource.js';
 import { scale } from './ops/scale.js';
 import { defaultValue, set } from './ops/set.js';
@@ -15,7 +16,7 @@ import { unwrap, wrap } from './ops/wrap.js';
 
 /** Every op a mapping may use, keyed by the YAML key that names it. */
 export const OPS: ReadonlyMap<string, OpSpec> = new Map(
-  [rename, move, copy, enumMap, scale, coerce, wrap, unwrap, set, defaultValue, remove, header, status, resource, fn].map(
+  [rename, move, copy, enumMap, scale, coerce, wrap, unwrap, set, defaultValue, remove, replace, header, status, resource, fn].map(
     (spec) => [spec.id, spec],
   ),
 );

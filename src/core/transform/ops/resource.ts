@@ -1,6 +1,7 @@
 import type { CompileContext, OpSpec } from '../op.js';
 import { requireRecord, requireString } from '../op-args.js';
 import { updateEach } from '../path.js';
+import { closestWord } from '../../spelling.js';
 
 export const resource: OpSpec = {
   id: 'resource',
@@ -14,7 +15,8 @@ export const resource: OpSpec = {
     const target = context.resources.get(name);
     if (!target) {
       const known = [...context.resources.keys()];
-      context.fail(`unknown resource "${name}"; ${known.length ? `resources declared: ${known.join(', ')}` : 'declare it under resources:'}`);
+      const hint = closestWord(name, known);
+      context.fail(`unknown resource "${name}"${hint ? `; did you mean "${hint}"?` : ''} ${known.length ? `Resources declared: ${known.join(', ')}` : 'Declare it under resources:'}`);
     }
     const path = context.parsePath(at);
     const [forward, backward] = context.direction === 'to-v2' ? [target.toV2, target.toV1] : [target.toV1, target.toV2];
