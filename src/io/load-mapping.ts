@@ -25,8 +25,8 @@ export interface LoadOptions {
  * Reads, validates and compiles a mapping file. Every problem (YAML syntax, schema, semantics,
  * missing `fn:` modules) is reported at once with file:line:column; nothing half-loaded escapes.
  */
-export async function loadMappingFile(file: string, options: LoadOptions = {}): Promise<LoadedMapping> {
-  const source = await readYamlSource(file);
+export async function loadMappingFile(file: string, options: LoadOptions & { displayName?: string } = {}): Promise<LoadedMapping> {
+  const source = await readYamlSource(file, options.displayName);
   return loadMappingSource(source, options);
 }
 

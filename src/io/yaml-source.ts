@@ -29,25 +29,26 @@ export function formatDiagnostic(d: SourceDiagnostic): string {
 }
 
 /** Reads YAML (or JSON, which is YAML) keeping source positions; syntax errors throw. */
-export async function readYamlSource(file: string): Promise<YamlSource> {
+/** `displayName` is how diagnostics name the file (the path as the user typed it). */
+export async function readYamlSource(file: string, displayName = file): Promise<YamlSource> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw new SourceLoadError([{ file, line: 1, column: 1, severity: 'error', pointer: '', message: `cannot read the file: ${reason}` }]);
+    throw new SourceLoadError([{ file: displayName, line: 1, column: 1, severity: 'error', pointer: '', message: `cannot read the file: ${reason}` }]);
   }
-  return parseYamlSource(file, text);
+  return parseYamlSource(file, text, displayName);
 }
 
-export function parseYamlSource(file: string, text: string): YamlSource {
+export function parseYamlSource(file: string, text: string, displayName = file): YamlSource {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new SourceLoadError(
       document.errors.map((error) => {
         const position = lineCounter.linePos(error.pos[0]);
-        return { file, line: position.line, column: position.col, severity: 'error', pointer: '', message: `YAML syntax: ${error.message.split('\n')[0]}` };
+        return { file: displayName, line: position.line, column: position.col, severity: 'error', pointer: '', message: `YAML syntax: ${error.message.split('\n')[0]}` };
       }),
     );
   }
@@ -60,7 +61,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     file,
     value: document.toJS({ maxAliasCount: 100 }),
     locate,
-    place: (diagnostic) => ({ ...diagnostic, file, ...locate(diagnostic.pointer) }),
+    place: (diagnostic) => ({ ...diagnostic, file: displayName, ...locate(diagnostic.pointer) }),
   };
 }
 

@@ -14,7 +14,7 @@ export function registerLint(program: Command, io: CliIo, setExit: (code: number
       let failed = false;
       for (const file of files) {
         try {
-          const source = await readYamlSource(resolve(io.cwd, file));
+          const source = await readYamlSource(resolve(io.cwd, file), file);
           const loaded = await loadMappingSource(source, { env: io.env });
           for (const warning of loaded.diagnostics) io.stderr(formatDiagnostic(warning) + '\n');
           io.stdout(`${file}: ok (${loaded.table.endpoints.length} endpoints, ${loaded.table.resources.size} resources)\n`);
