@@ -32,9 +32,17 @@ export function listen(
         server,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => done());
-            // Idle keep-alive sockets would otherwise hold close() open until they time out.
-            if ('closeIdleConnections' in server) server.closeIdleConnections();
+            // Keep-alive sockets would hold close() open until they time out: close each one as
+            // soon as it is idle, that is, once its in-flight request has been answered.
+            const closeIdle = () => {
+              if ('closeIdleConnections' in server) server.closeIdleConnections();
+            };
+            const sweeper = setInterval(closeIdle, 50);
+            server.close(() => {
+              clearInterval(sweeper);
+              done();
+            });
+            closeIdle();
           }),
       });
     });
