@@ -102,7 +102,7 @@ export function collect(root: unknown, path: ValuePath): Located[] {
       if (!Array.isArray(value)) return;
       value.forEach((element, index) => walk(element, depth + 1, [...indices, index]));
     } else if (isRecord(value)) {
-      walk(value[segment.key], depth + 1, indices);
+      walk(ownValue(value, segment.key), depth + 1, indices);
     }
   };
   walk(root, 0, []);
@@ -114,7 +114,7 @@ export function getValue(root: unknown, path: ValuePath): unknown {
   let value = root;
   for (const segment of path.segments) {
     if (segment.kind === 'each' || !isRecord(value)) return undefined;
-    value = value[segment.key];
+    value = ownValue(value, segment.key);
   }
   return value;
 }
@@ -125,7 +125,7 @@ export function getValue(root: unknown, path: ValuePath): unknown {
  */
 export function setValue(root: unknown, path: ValuePath, value: unknown, indices: readonly number[] = []): unknown {
   if (path.segments.length === 0) return value;
-  const container = isRecord(root) || Array.isArray(root) ? root : {};
+  const container = isRecord(root) || Array.isArray(root) ? root : path.segments[0]!.kind === 'each' ? [] : {};
   let current: Record<string, unknown> | unknown[] = container;
   let wildcard = 0;
   for (let depth = 0; depth < path.segments.length; depth++) {
@@ -156,21 +156,29 @@ export function removeValue(root: unknown, path: ValuePath): void {
     if (segment.kind === 'each') {
       if (!Array.isArray(value)) return false;
       if (last) {
+        const had = value.length > 0;
         value.length = 0;
-        return true;
+        return had;
       }
       let changed = false;
-      for (const element of value) changed = walk(element, depth + 1) || changed;
+      // Elements the deletion left empty are deleted too; an array left with nothing else is empty.
+      let emptied = value.length > 0 && depth + 1 >= path.pruneFrom;
+      for (const element of value) {
+        const elementChanged = walk(element, depth + 1);
+        changed = elementChanged || changed;
+        if (!elementChanged || !isEmptyContainer(element)) emptied = false;
+      }
+      if (emptied) value.length = 0;
       return changed;
     }
-    if (!isRecord(value) || !(segment.key in value)) return false;
+    if (!isRecord(value) || !Object.hasOwn(value, segment.key)) return false;
     if (last) {
       delete value[segment.key];
       return true;
     }
     const child = value[segment.key];
     const changed = walk(child, depth + 1);
-    if (changed && depth + 1 >= path.pruneFrom && isRecord(child) && Object.keys(child).length === 0) {
+    if (changed && depth + 1 >= path.pruneFrom && isEmptyContainer(child)) {
       delete value[segment.key];
     }
     return changed;
@@ -180,6 +188,15 @@ export function removeValue(root: unknown, path: ValuePath): void {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A document's own member only: a path such as `body.constructor` never reads Object.prototype. */
+function ownValue(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function isEmptyContainer(value: unknown): boolean {
+  return Array.isArray(value) ? value.length === 0 : isRecord(value) && Object.keys(value).length === 0;
 }
 
 function read(container: Record<string, unknown> | unknown[], key: string | number): unknown {

@@ -1,8 +1,7 @@
 import { CONVERSIONS, converterFor, type Conversion } from '../convert.js';
 import type { CompileContext, OpSpec } from '../op.js';
 import { readEnds } from '../op-args.js';
-import { removeValue } from '../path.js';
-import { transfer } from '../transfer.js';
+import { removeCopy, transfer } from '../transfer.js';
 
 export const copy: OpSpec = {
   id: 'copy',
@@ -22,7 +21,7 @@ export const copy: OpSpec = {
       description: `\`${to}\` carries a copy of \`${from}\`.`,
       apply: (root) => transfer(root, fromPath, toPath, { convert, keepSource: true }),
       undo: (root) => {
-        removeValue(root, toPath);
+        removeCopy(root, fromPath, toPath);
         return root;
       },
       lossy: false,

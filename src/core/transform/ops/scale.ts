@@ -19,7 +19,8 @@ function linear(from: Range, to: Range, round: boolean): (x: number) => number {
     const exact = to[0] + (x - from[0]) * factor;
     if (!round) return exact;
     const tidy = Math.round(exact * 1e9) / 1e9;
-    return Math.sign(tidy) * Math.round(Math.abs(tidy));
+    // `|| 0`: a small negative result rounds to 0, not -0.
+    return Math.sign(tidy) * Math.round(Math.abs(tidy)) || 0;
   };
 }
 

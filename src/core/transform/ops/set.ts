@@ -24,7 +24,9 @@ export function compileAssignment(opId: 'set' | 'default', args: unknown, contex
       return setValue(root, path, structuredCloneIfObject(value));
     }
     // With [] the value is written into every element the parent reaches.
-    for (const { indices } of collect(root, parent)) {
+    for (const { value: element, indices } of collect(root, parent)) {
+      // Only objects (and arrays) receive the value: a null or a number is not turned into an object.
+      if (element === null || typeof element !== 'object') continue;
       const elementPath = { ...path };
       const existing = collect(root, elementPath).some((entry) => sameIndices(entry.indices, indices));
       if (onlyWhenMissing && existing) continue;

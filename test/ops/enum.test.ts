@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { argumentError, expectUntouched, forward, inverse, resourceRule, responseStep, roundTrip } from './compile-op.js';
+
+const map = { pending: 'PENDING', running: 'RUNNING', done: 'COMPLETED' };
+
+describe('enum as a resource rule', () => {
+  const rule = resourceRule('enum', { field: 'status', map });
+
+  it('maps each v1 value to its v2 value', () => {
+    expect(forward(rule, { id: 1, status: 'done' })).toStrictEqual({ id: 1, status: 'COMPLETED' });
+    expect(forward(rule, { status: 'pending' })).toStrictEqual({ status: 'PENDING' });
+  });
+
+  it('maps each v2 value back to its v1 value', () => {
+    expect(inverse(rule, { status: 'COMPLETED' })).toStrictEqual({ status: 'done' });
+    expect(inverse(rule, { status: 'RUNNING' })).toStrictEqual({ status: 'running' });
+  });
+
+  it('round-trips every listed value and is not lossy', () => {
+    for (const value of Object.keys(map)) expect(roundTrip(rule, { status: value })).toStrictEqual({ status: value });
+    expect(rule.lossy).toBe(false);
+  });
+
+  it('passes values that are not listed unchanged, both ways', () => {
+    expect(forward(rule, { status: 'archived' })).toStrictEqual({ status: 'archived' });
+    expect(inverse(rule, { status: 'ARCHIVED' })).toStrictEqual({ status: 'ARCHIVED' });
+  });
+
+  it('maps the field in every array element, including nested arrays', () => {
+    const each = resourceRule('enum', { field: 'jobs[].steps[].state', map });
+    const input = { jobs: [{ steps: [{ state: 'done' }, { state: 'running' }] }, { steps: [] }] };
+    expect(forward(each, input)).toStrictEqual({ jobs: [{ steps: [{ state: 'COMPLETED' }, { state: 'RUNNING' }] }, { steps: [] }] });
+    expect(roundTrip(each, input)).toStrictEqual(input);
+    expectUntouched(each, { jobs: [] });
+  });
+
+  it('does nothing, and adds no key, when the field is missing', () => {
+    expectUntouched(rule, { id: 1 });
+    expectUntouched(resourceRule('enum', { field: 'items[].status', map }), { items: [{ id: 1 }] });
+  });
+
+  it('keeps null and values of other types as they are', () => {
+    expectUntouched(rule, { status: null });
+    expectUntouched(rule, { status: 3 });
+    expectUntouched(rule, { status: { name: 'done' } });
+    expectUntouched(rule, { status: ['done'] });
+  });
+
+  it('maps to numbers and booleans as well as strings', () => {
+    const numeric = resourceRule('enum', { field: 'level', map: { low: 1, high: 2 } });
+    expect(forward(numeric, { level: 'high' })).toStrictEqual({ level: 2 });
+    expect(inverse(numeric, { level: 1 })).toStrictEqual({ level: 'low' });
+  });
+});
+
+describe('enum as a response step', () => {
+  it('maps v2 values to v1 values when it runs on a response', () => {
+    const step = responseStep('enum', { field: 'body.items[].status', map });
+    const v2 = { status: 200, body: { items: [{ status: 'COMPLETED' }, { status: 'PENDING' }] } };
+    expect(forward(step, v2)).toStrictEqual({ status: 200, body: { items: [{ status: 'done' }, { status: 'pending' }] } });
+    expect(roundTrip(step, v2)).toStrictEqual(v2);
+  });
+});
+
+describe('enum arguments', () => {
+  it('rejects a map that is not one-to-one, naming both v1 values', () => {
+    expect(argumentError(() => resourceRule('enum', { field: 'status', map: { running: 'ACTIVE', pending: 'ACTIVE' } }))).toBe(
+      '"ACTIVE" is the v2 value of both "running" and "pending"; the map must be one-to-one so responses can be mapped back',
+    );
+  });
+
+  it('rejects an empty or missing map, a missing field and non-scalar v2 values', () => {
+    expect(argumentError(() => resourceRule('enum', { field: 'status', map: {} }))).toMatch(/needs "map"/);
+    expect(argumentError(() => resourceRule('enum', { field: 'status' }))).toMatch(/needs "map"/);
+    expect(argumentError(() => resourceRule('enum', { map }))).toBe('needs "field" (a string)');
+    expect(argumentError(() => resourceRule('enum', { field: 'status', map: { done: ['COMPLETED'] } }))).toBe(
+      'the v2 value for "done" must be a string, number or boolean',
+    );
+  });
+});
