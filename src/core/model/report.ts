@@ -52,6 +52,18 @@ export interface ScenarioResult {
   latency: Partial<Record<TargetName, LatencySummary>>;
   /** Status codes per target and step, to compute error-rate changes. */
   statuses: Partial<Record<TargetName, number[]>>;
+  /**
+   * With `--direct`: the same v1 requests sent unchanged to v2, i.e. what a client that only
+   * switches its base URL would see. Informational: it decides `ready` versus
+   * `ready-via-gateway`, never the score.
+   */
+  direct?: DirectResult;
+}
+
+export interface DirectResult {
+  outcome: ScenarioOutcome;
+  error?: string;
+  differences: Difference[];
 }
 
 export interface ScoreComponent {
@@ -98,6 +110,8 @@ export interface CompatReport {
   endpoints: EndpointResult[];
   /** v1 endpoints of the mapping that no scenario exercised. */
   untested: string[];
+  /** Every mapping rule (JSON pointer into the mapping file) no scenario exercised, mapping-wide rules included. */
+  unexercisedRules?: string[];
   scenarios: ScenarioResult[];
   /** Metadata that changes every run: kept apart so golden tests can drop it. */
   run: {
