@@ -9,7 +9,7 @@ const restrict = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tmp/**', 'compat-reports/**', 'bench/results/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.tmp/**', '.scratch/**', 'compat-reports/**', 'bench/results/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
