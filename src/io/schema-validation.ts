@@ -30,8 +30,8 @@ export function validateAgainstSchema(name: SchemaName, value: unknown): Diagnos
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
   const diagnostics = new Map<string, Diagnostic>();
-  // oneOf/anyOf summaries repeat what their branches say; keep them only when alone.
-  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
+  // oneOf/anyOf/if summaries repeat what their branches say; keep them only when alone.
+  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
   for (const error of specific.length ? specific : errors) {
     const diagnostic = describe(error);
     const key = `${diagnostic.pointer}\u0000${diagnostic.message}`;

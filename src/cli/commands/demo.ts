@@ -2,16 +2,23 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { startExampleServices } from '../../../examples/knowledge/start.js';
 import { loadMappingFile } from '../../io/load-mapping.js';
+import { loadSuiteFile } from '../../io/load-scenario.js';
+import { REPORT_FORMATS } from '../../io/write-report.js';
+import { SourceLoadError } from '../../io/yaml-source.js';
 import { startGateway } from '../../server/gateway.js';
 import { EXIT, paint, untilStopped, type CliIo } from '../cli-io.js';
+import { executeCheck } from '../check-run.js';
 import { parsePort } from '../options.js';
 
 export const BUNDLED_MAPPING = fileURLToPath(new URL('../../../mappings/knowledge.yaml', import.meta.url));
+export const BUNDLED_SUITE = fileURLToPath(new URL('../../../scenarios/knowledge.yaml', import.meta.url));
 
 export interface DemoOptions {
   port: number;
   v1Port: number;
   v2Port: number;
+  check?: boolean;
+  out?: string;
 }
 
 export function registerDemo(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -21,8 +28,32 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
     .option('--port <n>', 'gateway port', parsePort, 8080)
     .option('--v1-port <n>', 'example v1 service port', parsePort, 4001)
     .option('--v2-port <n>', 'example v2 service port', parsePort, 4002)
-    .addHelpText('after', '\nExample:\n  api-compat demo --port 8080\n  npm start')
-    .action(async (options: DemoOptions) => setExit(await demoCommand(options, io)));
+    .option('--check', 'instead of serving: run the bundled scenario suite against the example (gateway in-process, free ports), write the reports, print the summary and exit')
+    .option('--out <dir>', 'reports folder for --check', 'compat-reports')
+    .addHelpText('after', '\nExamples:\n  api-compat demo --port 8080\n  npm start\n  api-compat demo --check      (npm run demo:check)')
+    .action(async (options: DemoOptions) => setExit(await (options.check ? demoCheckCommand(options, io) : demoCommand(options, io))));
+}
+
+/** The bundled example end to end: services, the bundled suite through an in-process gateway, reports. */
+export async function demoCheckCommand(options: Pick<DemoOptions, 'out'>, io: CliIo): Promise<number> {
+  const services = await startExampleServices({ v1Port: 0, v2Port: 0 });
+  try {
+    const env = { ...io.env, V2_URL: services.v2.url, V1_URL: '' };
+    const [mapping, suite] = await Promise.all([loadMappingFile(BUNDLED_MAPPING, { env }), loadSuiteFile(BUNDLED_SUITE, { env })]);
+    io.stdout(`${paint(io)(1, 'api-compat demo --check')}: example v1 ${services.v1.url}, v2 ${services.v2.url}, gateway in-process; suite ${suite.suite.name} (${suite.suite.scenarios.length} scenarios)\n`);
+    const { exitCode } = await executeCheck(
+      { suite, mapping, v1Url: services.v1.url, v2Url: services.v2.url, direct: true, tags: [], outDir: options.out ?? 'compat-reports', formats: [...REPORT_FORMATS] },
+      io,
+    );
+    return exitCode;
+  } catch (error) {
+    // The bundled files are part of the package: failing to load them is a broken install.
+    if (!(error instanceof SourceLoadError)) throw error;
+    io.stderr(error.message + '\n');
+    return EXIT.runtimeFailure;
+  } finally {
+    await services.close();
+  }
 }
 
 export async function demoCommand(options: DemoOptions, io: CliIo): Promise<number> {

@@ -1,0 +1,71 @@
+import { CompatError } from '../core/errors.js';
+import type { CompiledEndpoint, CompiledTable } from '../core/mapping/compiled.js';
+import { emptyMessage, type HttpMessage } from '../core/model/http-message.js';
+import { exchange } from '../core/pipeline/exchange.js';
+import type { TraceEntry } from '../core/pipeline/trace.js';
+import { parseQuery } from '../server/message-io.js';
+import { UpstreamClient } from '../upstream/upstream-client.js';
+import { RunAborted, type OutgoingRequest } from './http-target.js';
+
+export interface FloorExchange {
+  /** The v1 response the gateway would build, translated here; undefined when translation failed. */
+  response?: HttpMessage;
+  /** The v1 request as sent (before translation), for rule coverage. */
+  request: HttpMessage;
+  /** Time spent on the v2 calls and translation; undefined when nothing was sent to v2. */
+  ms?: number;
+  trace: TraceEntry[];
+}
+
+/**
+ * The `v2-floor` target: the same translation the gateway performs, done here with the core
+ * pipeline, and the resulting v2 calls sent straight to v2. Gateway latency minus this is the
+ * gateway's own overhead; the trace says which mapping rules each exchange exercised.
+ */
+/** Problems that mean v2 cannot be reached at all from here, as opposed to one bad exchange. */
+const UNREACHABLE = new Set(['upstream-unreachable', 'upstream-timeout']);
+
+export class FloorTarget {
+  private readonly client: UpstreamClient;
+  /** Set once v2 proved unreachable from the checker: the floor is skipped from then on. */
+  unavailable?: string;
+
+  constructor(
+    private readonly table: CompiledTable,
+    readonly baseUrl: string,
+    timeoutMs: number,
+  ) {
+    this.client = new UpstreamClient(baseUrl, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs, retries: 0 });
+  }
+
+  async exchange(endpoint: CompiledEndpoint, params: Record<string, string>, outgoing: OutgoingRequest, stop: AbortSignal): Promise<FloorExchange> {
+    if (stop.aborted) throw new RunAborted();
+    const [path, search = ''] = splitTarget(outgoing.target);
+    const headers: Record<string, string> = { ...outgoing.headers };
+    if (outgoing.body !== undefined) headers['content-type'] ??= 'application/json';
+    const request = emptyMessage({ method: outgoing.method, path, params, query: parseQuery(search), headers, body: outgoing.body });
+    const trace: TraceEntry[] = [];
+    if (endpoint.removed || this.unavailable) return { request, trace };
+    const started = performance.now();
+    try {
+      const result = await exchange(this.table, endpoint, structuredClone(request), (message) => this.client.send(message), trace);
+      return { request, response: result.response, ms: performance.now() - started, trace };
+    } catch (error) {
+      if (stop.aborted) throw new RunAborted();
+      if (!(error instanceof CompatError)) throw error;
+      // A v2 the checker cannot reach (say, the gateway's upstream differs from the mapping's and
+      // no --v2 was given) would cost a timeout per exchange: give up on the floor once.
+      if (UNREACHABLE.has(error.code)) this.unavailable = error.message;
+      return { request, trace };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+function splitTarget(target: string): [string, string?] {
+  const mark = target.indexOf('?');
+  return mark < 0 ? [target] : [target.slice(0, mark), target.slice(mark)];
+}

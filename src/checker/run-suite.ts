@@ -1,0 +1,179 @@
+import type { MappingDocument } from '../core/model/mapping.js';
+import type { CompiledTable } from '../core/mapping/compiled.js';
+import { buildRuleInventory } from '../core/mapping/rule-inventory.js';
+import type { CompatReport, ScenarioResult, TargetName } from '../core/model/report.js';
+import type { CompiledScenario, CompiledSuite } from '../core/model/scenario.js';
+import { assembleReport, type EndpointMeasurements, type ScenarioEvidence, type UnmappedRoute } from '../core/report/assemble-report.js';
+import { redactReport } from '../core/report/redact.js';
+import { RunAborted } from './http-target.js';
+import { runScenario, UNMAPPED_PREFIX, type LatencySample, type RequestOutcome } from './run-scenario.js';
+import { openTargets, type TargetOptions } from './targets.js';
+import { summarizeLatency } from './timing.js';
+
+export const CHECK_DEFAULTS = { repeat: 10, warmup: 2, concurrency: 1, timeoutMs: 10_000, performanceThreshold: 2.0, latencyAllowanceMs: 1 } as const;
+
+export interface SuiteRunOptions {
+  suite: CompiledSuite;
+  table: CompiledTable;
+  mappingDocument: MappingDocument;
+  /** How the mapping is named in the report (a path relative to where the user ran the check). */
+  mappingLabel?: string;
+  targets: Omit<TargetOptions, 'table' | 'concurrency' | 'timeoutMs'>;
+  repeat?: number;
+  warmup?: number;
+  concurrency?: number;
+  timeoutMs?: number;
+  performanceThreshold?: number;
+  latencyAllowanceMs?: number;
+  minScore?: number;
+  /** Run only scenarios with at least one of these tags (all when empty). */
+  tags?: string[];
+  stop: AbortSignal;
+  tool: { version: string };
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export type ProgressEvent =
+  | { kind: 'start'; total: number }
+  | { kind: 'scenario'; done: number; total: number; result: ScenarioResult }
+  /** Something the reader of the summary should know that the report has no place for. */
+  | { kind: 'note'; message: string };
+
+/**
+ * Runs a suite and returns its report. Scenarios run up to `concurrency` at a time, except
+ * those that reset state: each of them waits for the others to finish and runs alone, so a
+ * reset never pulls data from under another scenario. A stop signal (Ctrl-C) ends the run at
+ * once with the scenarios that finished, marked partial.
+ */
+export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> {
+  const startedAt = new Date();
+  const settings = {
+    concurrency: options.concurrency ?? CHECK_DEFAULTS.concurrency,
+    timeoutMs: options.timeoutMs ?? CHECK_DEFAULTS.timeoutMs,
+    warmup: options.warmup ?? options.suite.warmup ?? CHECK_DEFAULTS.warmup,
+    performanceThreshold: options.performanceThreshold ?? options.suite.performanceThreshold ?? CHECK_DEFAULTS.performanceThreshold,
+    latencyAllowanceMs: options.latencyAllowanceMs ?? options.suite.latencyAllowanceMs ?? CHECK_DEFAULTS.latencyAllowanceMs,
+  };
+  const repeatFor = (scenario: CompiledScenario) => Math.max(1, scenario.repeat ?? options.repeat ?? options.suite.repeat ?? CHECK_DEFAULTS.repeat);
+  const selected = options.tags?.length ? options.suite.scenarios.filter((s) => s.tags.some((tag) => options.tags!.includes(tag))) : options.suite.scenarios;
+  const inventory = buildRuleInventory(options.table, options.mappingDocument);
+  const targets = await openTargets({ ...options.targets, table: options.table, concurrency: settings.concurrency, timeoutMs: settings.timeoutMs });
+
+  const evidence: ScenarioEvidence[] = [];
+  const samples: LatencySample[] = [];
+  const requests: RequestOutcome[] = [];
+  options.onProgress?.({ kind: 'start', total: selected.length });
+  const runOne = async (scenario: CompiledScenario) => {
+    try {
+      const run = await runScenario(scenario, {
+        suite: options.suite,
+        table: options.table,
+        inventory,
+        targets,
+        repeat: repeatFor(scenario),
+        warmup: settings.warmup,
+        stop: options.stop,
+      });
+      evidence.push(run.evidence);
+      samples.push(...run.samples);
+      requests.push(...run.requests);
+      options.onProgress?.({ kind: 'scenario', done: evidence.length, total: selected.length, result: run.evidence.result });
+    } catch (error) {
+      // An interrupted scenario is left out of the partial report rather than half-judged.
+      if (!(error instanceof RunAborted)) throw error;
+    }
+  };
+  try {
+    await schedule(selected, settings.concurrency, options.stop, runOne);
+  } finally {
+    await targets.close();
+  }
+  if (targets.floor?.unavailable) {
+    options.onProgress?.({ kind: 'note', message: `v2 at ${targets.floor.baseUrl} could not be reached from the checker (${targets.floor.unavailable}); gateway overhead and rule coverage were not measured; pass --v2` });
+  }
+
+  const finishedAt = new Date();
+  const report = assembleReport({
+    suite: options.suite.name,
+    mapping: options.mappingLabel,
+    table: options.table,
+    inventory,
+    scenarios: evidence,
+    measurements: measurementsOf(samples, requests),
+    unmapped: unmappedRoutes(evidence, options.table),
+    options: { performanceThreshold: settings.performanceThreshold, latencyAllowanceMs: settings.latencyAllowanceMs, directRan: options.targets.direct, minScore: options.minScore },
+    partial: options.stop.aborted && evidence.length < selected.length,
+    run: {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      targets: targets.urls,
+      repeat: options.repeat ?? options.suite.repeat ?? CHECK_DEFAULTS.repeat,
+      concurrency: settings.concurrency,
+      tool: { name: 'api-compat', version: options.tool.version },
+      node: process.version,
+    },
+  });
+  return redactReport(report, options.suite.redact);
+}
+
+/** Runs tasks in order with at most `limit` at once; a resetting scenario runs alone. */
+async function schedule(scenarios: CompiledScenario[], limit: number, stop: AbortSignal, run: (scenario: CompiledScenario) => Promise<void>): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  const launch = (scenario: CompiledScenario) => {
+    const task = run(scenario).finally(() => inFlight.delete(task));
+    inFlight.add(task);
+    return task;
+  };
+  for (const scenario of scenarios) {
+    if (stop.aborted) break;
+    if (scenario.reset) {
+      await Promise.all(inFlight);
+      if (stop.aborted) break;
+      await launch(scenario);
+      continue;
+    }
+    if (inFlight.size >= limit) await Promise.race(inFlight);
+    if (stop.aborted) break;
+    launch(scenario);
+  }
+  await Promise.all(inFlight);
+}
+
+function measurementsOf(samples: LatencySample[], requests: RequestOutcome[]): Map<string, EndpointMeasurements> {
+  const measurements = new Map<string, EndpointMeasurements>();
+  const entry = (endpoint: string) => {
+    let found = measurements.get(endpoint);
+    if (!found) {
+      found = { p50: {}, requests: { v1: { total: 0, failed: 0 }, gateway: { total: 0, failed: 0 } } };
+      measurements.set(endpoint, found);
+    }
+    return found;
+  };
+  const byTarget = new Map<string, number[]>();
+  for (const sample of samples) {
+    const key = `${sample.endpoint}\u0000${sample.target}`;
+    const values = byTarget.get(key);
+    if (values) values.push(sample.ms);
+    else byTarget.set(key, [sample.ms]);
+  }
+  const field: Partial<Record<TargetName, 'v1' | 'gateway' | 'floor'>> = { v1: 'v1', gateway: 'gateway', 'v2-floor': 'floor' };
+  for (const [key, values] of byTarget) {
+    const [endpoint, target] = key.split('\u0000') as [string, TargetName];
+    const name = field[target];
+    const summary = summarizeLatency(values);
+    if (name && summary) entry(endpoint).p50[name] = summary.p50;
+  }
+  for (const request of requests) {
+    const tally = entry(request.endpoint).requests[request.target];
+    tally.total++;
+    if (request.failed) tally.failed++;
+  }
+  return measurements;
+}
+
+function unmappedRoutes(evidence: ScenarioEvidence[], table: CompiledTable): UnmappedRoute[] {
+  const known = new Set(table.endpoints.map((endpoint) => endpoint.id));
+  const ids = new Set(evidence.flatMap((e) => e.judgements.map((j) => j.endpoint)).filter((id) => !known.has(id)));
+  return [...ids].map((id) => ({ id, v1: id.slice(UNMAPPED_PREFIX.length) }));
+}

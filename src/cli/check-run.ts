@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { runSuite } from '../checker/run-suite.js';
+import { TargetConfigurationError } from '../checker/targets.js';
+import type { CompatReport } from '../core/model/report.js';
+import type { LoadedMapping } from '../io/load-mapping.js';
+import type { LoadedSuite } from '../io/load-scenario.js';
+import { REPORT_RENDERERS } from '../io/report-renderers.js';
+import { writeReport, type ReportFormat, type WrittenReport } from '../io/write-report.js';
+import { EXIT, type CliIo } from './cli-io.js';
+import { printSummary, progressPrinter } from './check-output.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export interface CheckRequest {
+  suite: LoadedSuite;
+  mapping: LoadedMapping;
+  v1Url: string;
+  v2Url?: string;
+  gatewayUrl?: string;
+  direct: boolean;
+  repeat?: number;
+  warmup?: number;
+  concurrency?: number;
+  timeoutMs?: number;
+  performanceThreshold?: number;
+  latencyAllowanceMs?: number;
+  minScore?: number;
+  tags: string[];
+  outDir: string;
+  formats: ReportFormat[];
+}
+
+export interface CheckResult {
+  exitCode: number;
+  report?: CompatReport;
+  written?: WrittenReport;
+}
+
+/**
+ * Runs a loaded suite, writes the reports, prints the summary and decides the exit code:
+ * 3 when interrupted (a partial report is still written) or the run could not start, 1 when an
+ * endpoint is blocked or the score is under --min-score, 0 otherwise.
+ */
+export async function executeCheck(request: CheckRequest, io: CliIo): Promise<CheckResult> {
+  let report: CompatReport;
+  try {
+    report = await runSuite({
+      suite: request.suite.suite,
+      table: request.mapping.table,
+      mappingDocument: request.mapping.document,
+      mappingLabel: displayPath(io, request.mapping.file),
+      targets: { v1Url: request.v1Url, v2Url: request.v2Url, gatewayUrl: request.gatewayUrl, direct: request.direct, cwd: dirname(request.suite.file), env: io.env },
+      repeat: request.repeat,
+      warmup: request.warmup,
+      concurrency: request.concurrency,
+      timeoutMs: request.timeoutMs,
+      performanceThreshold: request.performanceThreshold,
+      latencyAllowanceMs: request.latencyAllowanceMs,
+      minScore: request.minScore,
+      tags: request.tags,
+      stop: io.stop,
+      tool: { version },
+      onProgress: progressPrinter(io),
+    });
+  } catch (error) {
+    if (error instanceof TargetConfigurationError) {
+      io.stderr(`api-compat check: ${error.message}\n`);
+      return { exitCode: EXIT.badInput };
+    }
+    io.stderr(`api-compat check: the run could not start: ${(error as Error).message}\n`);
+    return { exitCode: EXIT.runtimeFailure };
+  }
+  if (request.tags.length && report.scenarios.length === 0 && !report.partial) {
+    io.stderr(`api-compat check: no scenario has any of the tags ${request.tags.join(', ')}\n`);
+    return { exitCode: EXIT.badInput, report };
+  }
+  let written: WrittenReport | undefined;
+  try {
+    written = await writeReport(report, { outDir: resolve(io.cwd, request.outDir), formats: request.formats, renderers: REPORT_RENDERERS });
+  } catch (error) {
+    printSummary(io, report, undefined);
+    io.stderr(`api-compat check: could not write the reports to ${request.outDir}: ${(error as Error).message}\n`);
+    return { exitCode: EXIT.runtimeFailure, report };
+  }
+  printSummary(io, report, written);
+  if (report.partial) {
+    io.stderr('api-compat check: interrupted; the report holds the scenarios that finished and is marked partial\n');
+    return { exitCode: EXIT.runtimeFailure, report, written };
+  }
+  const underMinimum = request.minScore !== undefined && report.summary.score < request.minScore;
+  const failed = underMinimum || report.summary.verdict === 'blocked';
+  return { exitCode: failed ? EXIT.findings : EXIT.ok, report, written };
+}
+
+function displayPath(io: CliIo, path: string): string {
+  const rel = relative(io.cwd, path);
+  return rel.startsWith('..') ? path : rel;
+}

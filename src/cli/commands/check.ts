@@ -1,0 +1,143 @@
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { CHECK_DEFAULTS } from '../../checker/run-suite.js';
+import { checkSuiteAgainstMapping, loadSuiteFile, type LoadedSuite } from '../../io/load-scenario.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../io/write-report.js';
+import { formatDiagnostic, SourceLoadError } from '../../io/yaml-source.js';
+import { EXIT, type CliIo } from '../cli-io.js';
+import { executeCheck } from '../check-run.js';
+import { loadMappingForCommand } from '../load-or-report.js';
+import { parsePositiveInteger, parseUrlOption } from '../options.js';
+
+export interface CheckOptions {
+  suite: string;
+  mapping?: string;
+  v1: string;
+  v2?: string;
+  gateway?: string;
+  direct?: boolean;
+  repeat?: number;
+  warmup?: number;
+  concurrency?: number;
+  timeout: number;
+  out: string;
+  minScore?: number;
+  format: ReportFormat[];
+  tag: string[];
+  performanceThreshold?: number;
+  latencyAllowance?: number;
+}
+
+export function registerCheck(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('check')
+    .description('run a scenario suite against real v1 and through the gateway; compare, time and score migration readiness')
+    .requiredOption('--suite <file>', 'scenario suite (YAML or JSON)')
+    .option('--mapping <file>', "mapping file (default: the suite's mapping:)")
+    .requiredOption('--v1 <url>', 'base URL of the real v1 API', parseUrlOption)
+    .option('--v2 <url>', 'base URL of v2: with --mapping and no --gateway, the gateway runs in-process in front of it', parseUrlOption)
+    .option('--gateway <url>', 'base URL of a running gateway', parseUrlOption)
+    .option('--direct', 'also send the v1 requests unchanged to --v2, to show what breaks for a client that only switches its base URL')
+    .option('--repeat <n>', `measured rounds per scenario (default: the suite's repeat, else ${CHECK_DEFAULTS.repeat})`, parsePositiveInteger)
+    .option('--warmup <n>', `unmeasured rounds first (default ${CHECK_DEFAULTS.warmup})`, parseCount)
+    .option('--concurrency <n>', `scenarios in flight at once; resetting scenarios always run alone (default ${CHECK_DEFAULTS.concurrency})`, parsePositiveInteger)
+    .option('--timeout <ms>', 'per-request timeout; a target slower than this marks the scenario error', parsePositiveInteger, CHECK_DEFAULTS.timeoutMs)
+    .option('--out <dir>', 'reports folder: <dir>/<suite>/<UTC timestamp>/ and <dir>/<suite>/latest/', 'compat-reports')
+    .option('--min-score <n>', 'exit 1 when the overall score is under n (0 to 100)', parseScore)
+    .option('--format <list>', `report files besides report.json: ${REPORT_FORMATS.join(',')}`, parseFormats, [...REPORT_FORMATS])
+    .option('--tag <tag>', 'run only scenarios with this tag (repeatable, or comma-separated)', collectTags, [])
+    .option('--performance-threshold <ratio>', `largest acceptable gateway/v1 p50 ratio (default ${CHECK_DEFAULTS.performanceThreshold})`, parsePositiveNumber)
+    .option('--latency-allowance <ms>', `milliseconds the gateway may add before the ratio is judged (default ${CHECK_DEFAULTS.latencyAllowanceMs})`, parseNonNegativeNumber)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  api-compat check --suite scenarios/knowledge.yaml --v1 http://127.0.0.1:4001 --v2 http://127.0.0.1:4002',
+        '  api-compat check --suite scenarios/knowledge.yaml --v1 $V1 --gateway $GATEWAY --v2 $V2 --direct --min-score 90',
+        '  npm run demo:check        (the bundled example, end to end)',
+        '',
+        'Exit codes: 0 every tested endpoint ready, ready-via-gateway or removed (and the score at least',
+        '--min-score); 1 an endpoint is blocked or the score is under --min-score; 2 bad input (suite,',
+        'mapping or options); 3 runtime failure, or interrupted (Ctrl-C: a partial report is still written).',
+      ].join('\n'),
+    )
+    .action(async (options: CheckOptions) => setExit(await checkCommand(options, io)));
+}
+
+export async function checkCommand(options: CheckOptions, io: CliIo): Promise<number> {
+  let suite: LoadedSuite;
+  try {
+    suite = await loadSuiteFile(resolve(io.cwd, options.suite), { env: io.env });
+  } catch (error) {
+    if (!(error instanceof SourceLoadError)) throw error;
+    io.stderr(error.message + '\n');
+    return EXIT.badInput;
+  }
+  for (const warning of suite.diagnostics) io.stderr(formatDiagnostic(warning) + '\n');
+  const mappingFile = options.mapping ? resolve(io.cwd, options.mapping) : suite.mappingFile;
+  if (!mappingFile) {
+    io.stderr(`api-compat check: no mapping: pass --mapping FILE, or add "mapping: ../mappings/<name>.yaml" to ${options.suite}\n`);
+    return EXIT.badInput;
+  }
+  const mapping = await loadMappingForCommand(mappingFile, io);
+  if (!mapping) return EXIT.badInput;
+  for (const warning of checkSuiteAgainstMapping(suite, mapping.table)) io.stderr(formatDiagnostic(warning) + '\n');
+  const { exitCode } = await executeCheck(
+    {
+      suite,
+      mapping,
+      v1Url: options.v1,
+      v2Url: options.v2,
+      gatewayUrl: options.gateway,
+      direct: options.direct ?? false,
+      repeat: options.repeat,
+      warmup: options.warmup,
+      concurrency: options.concurrency,
+      timeoutMs: options.timeout,
+      performanceThreshold: options.performanceThreshold,
+      latencyAllowanceMs: options.latencyAllowance,
+      minScore: options.minScore,
+      tags: options.tag,
+      outDir: options.out,
+      formats: options.format,
+    },
+    io,
+  );
+  return exitCode;
+}
+
+function parseFormats(value: string): ReportFormat[] {
+  const formats = value.split(',').map((part) => part.trim()).filter(Boolean);
+  const unknown = formats.filter((format) => !(REPORT_FORMATS as readonly string[]).includes(format));
+  if (unknown.length) throw new InvalidArgumentError(`unknown format ${unknown.join(', ')}; formats: ${REPORT_FORMATS.join(', ')}`);
+  return formats as ReportFormat[];
+}
+
+function collectTags(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map((tag) => tag.trim()).filter(Boolean)];
+}
+
+function parseScore(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('expected a score from 0 to 100');
+  return n;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected 0 or a positive integer');
+  return n;
+}
+
+function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0');
+  return n;
+}
+
+function parseNonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of at least 0');
+  return n;
+}

@@ -1,0 +1,120 @@
+import type { RawDifference } from '../compare/diff-json.js';
+import { explainDifference } from '../compare/explain.js';
+import { labelDifference } from '../compare/label.js';
+import type { NoiseModel } from '../compare/noise.js';
+import type { ObservedResponse } from '../compare/view.js';
+import type { CompiledEndpoint, Lifecycle } from '../mapping/compiled.js';
+import type { RuleInventory } from '../mapping/rule-inventory.js';
+import type { Difference, DirectResult, ScenarioOutcome, ScenarioResult } from '../model/report.js';
+import type { CompiledScenario, CompiledSuite } from '../model/scenario.js';
+import type { ScenarioEvidence } from '../report/assemble-report.js';
+import { checkExpectation } from './expectations.js';
+
+/** The mapping endpoint a step's request belongs to (none for an unmapped route). */
+export interface StepEndpoint {
+  id: string;
+  endpoint?: CompiledEndpoint;
+}
+
+export interface GatewayDifference {
+  step: number;
+  raw: RawDifference;
+  /** Status of the gateway's answer the difference was found in. */
+  status: number;
+  /** Rules that changed the message when the checker translated the same exchange (undefined: unknown). */
+  fired?: ReadonlySet<string>;
+}
+
+export interface JudgeInput {
+  scenario: CompiledScenario;
+  suite: CompiledSuite;
+  endpoints: readonly StepEndpoint[];
+  inventory: RuleInventory;
+  lifecycle: Lifecycle;
+  noise: NoiseModel;
+  /** From every measured round, in order. */
+  differences: readonly GatewayDifference[];
+  /** The judged (first) round's answers, when it completed. */
+  judged?: {
+    v1: readonly ObservedResponse[];
+    gateway: readonly ObservedResponse[];
+    direct?: { differences: ReadonlyArray<{ step: number; raw: RawDifference }>; failure?: { message: string; unanswered: boolean } };
+  };
+  /** Why the scenario could not be judged, if it could not. */
+  error?: string;
+}
+
+export type ScenarioJudgement = Pick<ScenarioResult, 'outcome' | 'error' | 'differences' | 'expectations' | 'direct'> & { judgements: ScenarioEvidence['judgements'] };
+
+/**
+ * Labels every difference (now that all v1 answers have taught the noise model), checks the
+ * expectations of the judged round, and decides the scenario's outcome and how it went for
+ * each endpoint it touched.
+ */
+export function judgeScenario(input: JudgeInput): ScenarioJudgement {
+  const { scenario, suite, endpoints, noise } = input;
+  const ignore = [...scenario.ignore, ...suite.ignore];
+  const label = (step: number, raw: RawDifference, actor: string, explain?: (raw: RawDifference) => string | undefined) =>
+    labelDifference(raw, { step, endpoint: endpoints[step]!.id, ignore, noise, actor, explain });
+
+  const differences = firstPerPlace(
+    input.differences.map(({ step, raw, status, fired }) =>
+      label(step, raw, 'the gateway', (difference) =>
+        explainDifference(difference.segments, difference.v1, difference.actual, { endpoint: endpoints[step]!.endpoint, inventory: input.inventory, lifecycle: input.lifecycle, gatewayStatus: status, fired }),
+      ),
+    ),
+  );
+
+  const expectations: ScenarioResult['expectations'] = [];
+  for (const target of ['v1', 'gateway'] as const) {
+    (input.judged?.[target] ?? []).forEach((response, step) => {
+      const expect = scenario.steps[step]?.expect;
+      for (const message of expect ? checkExpectation(expect, response) : []) expectations.push({ target, step, message });
+    });
+  }
+  let error = input.error;
+  const v1Broken = expectations.find((e) => e.target === 'v1');
+  if (!error && v1Broken) error = `v1 does not meet the scenario's own expectations (step ${v1Broken.step}: ${v1Broken.message}); fix the scenario, or v1 changed`;
+
+  const outcome: ScenarioOutcome = error
+    ? 'error'
+    : differences.some((d) => d.label === 'unexplained') || expectations.some((e) => e.target === 'gateway')
+      ? 'different'
+      : differences.some((d) => d.label === 'explained')
+        ? 'equivalent'
+        : 'identical';
+
+  const direct = input.judged?.direct ? judgeDirect(input.judged.direct, (step, raw) => label(step, raw, 'v2')) : undefined;
+  const gatewayAnswers = input.judged?.gateway ?? [];
+  const judgements = [...new Set(endpoints.map((e) => e.id))].map((id) => {
+    const steps = endpoints.flatMap((e, step) => (e.id === id ? [step] : []));
+    const removed = endpoints[steps[0]!]!.endpoint?.removed;
+    const unexplainedAt = (list: Difference[]) => list.some((d) => d.label === 'unexplained' && steps.includes(d.step!));
+    return {
+      endpoint: id,
+      errored: error !== undefined,
+      faithful: !unexplainedAt(differences) && !expectations.some((e) => e.target === 'gateway' && steps.includes(e.step)),
+      answeredAsRemoved: removed !== undefined && steps.every((step) => gatewayAnswers[step]?.status === removed.status),
+      ...(direct ? { directFaithful: direct.outcome !== 'error' && !unexplainedAt(direct.differences) } : {}),
+    };
+  });
+  return { outcome, ...(error ? { error } : {}), differences, expectations, ...(direct ? { direct } : {}), judgements };
+}
+
+function judgeDirect(direct: NonNullable<NonNullable<JudgeInput['judged']>['direct']>, label: (step: number, raw: RawDifference) => Difference): DirectResult {
+  const differences = firstPerPlace(direct.differences.map(({ step, raw }) => label(step, raw)));
+  const different = differences.some((d) => d.label === 'unexplained');
+  if (!direct.failure) return { outcome: different ? 'different' : 'identical', differences };
+  // A run that got answers but could not go on (a capture found nothing) already shows what breaks.
+  return { outcome: different && !direct.failure.unanswered ? 'different' : 'error', error: direct.failure.message, differences };
+}
+
+/** One difference per step and place: the first round's, when later rounds repeat it. */
+function firstPerPlace(differences: Difference[]): Difference[] {
+  const seen = new Map<string, Difference>();
+  for (const difference of differences) {
+    const key = `${difference.step}\u0000${difference.pointer}`;
+    if (!seen.has(key)) seen.set(key, difference);
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,189 @@
+import type { EndpointResult, ScoreComponent, Verdict } from '../model/report.js';
+
+/**
+ * Migration readiness per endpoint and overall. Everything here is arithmetic on evidence the
+ * checker gathered, and `formulaText` says the same in words inside every report, so a reader
+ * can recompute each score from its components (value × weight).
+ */
+export const WEIGHTS: Record<ScoreComponent['name'], number> = { coverage: 0.2, fidelity: 0.5, latency: 0.15, 'error-rate': 0.15 };
+
+/** Each extra percentage point of failed requests through the gateway costs this share of the error-rate component. */
+const ERROR_RATE_PENALTY = 10;
+
+export interface ScoringOptions {
+  performanceThreshold: number;
+  latencyAllowanceMs: number;
+  /** True when `--direct` ran: only then can an endpoint be `ready` without the gateway. */
+  directRan: boolean;
+}
+
+/** How one scenario went for one endpoint. */
+export interface EndpointJudgement {
+  scenario: string;
+  /** Could not be judged: a target was down, slow or answered garbage. */
+  errored: boolean;
+  /** Through the gateway, identical modulo noise and explained differences, expectations met. */
+  faithful: boolean;
+  /** For removed endpoints: the gateway answered with the configured status. */
+  answeredAsRemoved: boolean;
+  /** With `--direct`: v2 itself answered like v1 (modulo noise). */
+  directFaithful?: boolean;
+}
+
+export interface RequestTally {
+  total: number;
+  /** 5xx answers and requests that got no answer. */
+  failed: number;
+}
+
+export interface EndpointEvidence {
+  id: string;
+  v1: string;
+  v2?: string;
+  /** False for v1 routes the mapping does not know. */
+  mapped: boolean;
+  removed: boolean;
+  judgements: EndpointJudgement[];
+  rules: string[];
+  exercised: ReadonlySet<string>;
+  p50: { v1?: number; gateway?: number; floor?: number };
+  requests: { v1: RequestTally; gateway: RequestTally };
+  unexplained: number;
+}
+
+export function scoreEndpoint(evidence: EndpointEvidence, options: ScoringOptions): EndpointResult {
+  const scenarios = [...new Set(evidence.judgements.map((j) => j.scenario))].sort();
+  const unexercisedRules = evidence.rules.filter((rule) => !evidence.exercised.has(rule));
+  const base = {
+    id: evidence.id,
+    v1: evidence.v1,
+    ...(evidence.v2 ? { v2: evidence.v2 } : {}),
+    scenarios,
+    unexplained: evidence.unexplained,
+    unexercisedRules,
+  };
+  // A removed endpoint never reaches v2: its latency says nothing about the migration.
+  const { v1, gateway, floor } = evidence.removed ? {} : evidence.p50;
+  const latencyRatio = gateway !== undefined && v1 !== undefined ? judgedLatencyRatio(gateway, v1, options.latencyAllowanceMs) : undefined;
+  const overhead = gateway !== undefined && floor !== undefined ? round(gateway - floor, 3) : undefined;
+  const measured = {
+    ...(latencyRatio !== undefined ? { latencyRatio: round(latencyRatio, 2) } : {}),
+    ...(overhead !== undefined ? { gatewayOverheadMs: overhead } : {}),
+  };
+  if (scenarios.length === 0) {
+    return { ...base, verdict: 'untested', score: 0, components: [], ...measured };
+  }
+  const components = [coverage(evidence, unexercisedRules), fidelity(evidence), latency(evidence, options), errorRate(evidence)];
+  const score = round(100 * components.reduce((sum, c) => sum + c.value * c.weight, 0), 1);
+  return { ...base, verdict: verdictOf(evidence, components, options), score, components, ...measured };
+}
+
+function component(name: ScoreComponent['name'], value: number, detail: string): ScoreComponent {
+  return { name, value: round(Math.min(1, Math.max(0, value)), 4), weight: WEIGHTS[name], detail };
+}
+
+function coverage(evidence: EndpointEvidence, unexercised: string[]): ScoreComponent {
+  if (!evidence.mapped) return component('coverage', 0, 'the mapping has no endpoint for this v1 route');
+  if (evidence.rules.length === 0) return component('coverage', 1, evidence.removed ? 'removed explicitly in the mapping' : 'mapped; no rules of its own');
+  const exercised = evidence.rules.length - unexercised.length;
+  return component('coverage', exercised / evidence.rules.length, `mapped; ${exercised} of ${evidence.rules.length} of its rules exercised`);
+}
+
+function fidelity(evidence: EndpointEvidence): ScoreComponent {
+  const total = evidence.judgements.length;
+  const good = evidence.judgements.filter((j) => !j.errored && (evidence.removed ? j.answeredAsRemoved : j.faithful)).length;
+  const errored = evidence.judgements.filter((j) => j.errored).length;
+  const what = evidence.removed ? 'answered as the mapping retires it' : 'identical modulo noise and explained differences';
+  return component('fidelity', total ? good / total : 0, `${good} of ${total} scenarios ${what}${errored ? `; ${errored} could not be judged (error)` : ''}`);
+}
+
+/**
+ * The gateway/v1 ratio the threshold applies to: v1's p50 plus an allowance for the one network
+ * hop a gateway adds. With real services (tens of ms) the allowance is negligible; on loopback
+ * with in-memory services it keeps sub-millisecond hop costs from passing for slowness.
+ */
+export function judgedLatencyRatio(gatewayP50: number, v1P50: number, allowanceMs: number): number {
+  return gatewayP50 / (v1P50 + allowanceMs);
+}
+
+function latency(evidence: EndpointEvidence, options: ScoringOptions): ScoreComponent {
+  if (evidence.removed) return component('latency', 1, 'removed: not measured');
+  const { v1, gateway } = evidence.p50;
+  if (v1 === undefined || gateway === undefined) return component('latency', 0, 'no latency samples (every request failed)');
+  const threshold = options.performanceThreshold;
+  const judged = judgedLatencyRatio(gateway, v1, options.latencyAllowanceMs);
+  const value = judged <= threshold ? 1 : (2 * threshold - judged) / threshold;
+  return component(
+    'latency',
+    value,
+    `p50 gateway ${fmt(gateway)} ms, v1 ${fmt(v1)} ms (ratio ${fmt(gateway / v1)}); judged ${fmt(gateway)} / (${fmt(v1)} + ${options.latencyAllowanceMs}) = ${fmt(judged)} against threshold ${threshold}`,
+  );
+}
+
+function errorRate(evidence: EndpointEvidence): ScoreComponent {
+  const rate = (tally: RequestTally) => (tally.total ? tally.failed / tally.total : 0);
+  const v1 = rate(evidence.requests.v1);
+  const gateway = evidence.requests.gateway.total ? rate(evidence.requests.gateway) : 1;
+  const increase = Math.max(0, gateway - v1);
+  return component(
+    'error-rate',
+    1 - ERROR_RATE_PENALTY * increase,
+    `failed (5xx or no answer): gateway ${evidence.requests.gateway.failed}/${evidence.requests.gateway.total}, v1 ${evidence.requests.v1.failed}/${evidence.requests.v1.total}`,
+  );
+}
+
+function verdictOf(evidence: EndpointEvidence, components: ScoreComponent[], options: ScoringOptions): Verdict {
+  const value = (name: ScoreComponent['name']) => components.find((c) => c.name === name)!.value;
+  if (value('coverage') === 0 || value('fidelity') < 1 || value('error-rate') < 1) return 'blocked';
+  if (evidence.removed) return 'removed';
+  const { v1, gateway } = evidence.p50;
+  if (v1 === undefined || gateway === undefined || judgedLatencyRatio(gateway, v1, options.latencyAllowanceMs) > options.performanceThreshold) return 'blocked';
+  if (options.directRan && evidence.judgements.every((j) => j.directFaithful === true)) return 'ready';
+  return 'ready-via-gateway';
+}
+
+/**
+ * The overall score: endpoint scores weighted by how many scenarios exercise each; an untested
+ * endpoint weighs one scenario at score 0, so leaving endpoints untested costs score.
+ */
+export function overallReadiness(endpoints: readonly EndpointResult[]): { score: number; verdict: 'ready' | 'ready-via-gateway' | 'blocked' } {
+  let weighted = 0;
+  let weights = 0;
+  for (const endpoint of endpoints) {
+    const weight = Math.max(1, endpoint.scenarios.length);
+    weighted += weight * endpoint.score;
+    weights += weight;
+  }
+  const score = weights ? round(weighted / weights, 1) : 0;
+  const tested = endpoints.filter((e) => e.verdict !== 'untested');
+  const verdict =
+    tested.length === 0 || tested.some((e) => e.verdict === 'blocked')
+      ? 'blocked'
+      : tested.every((e) => e.verdict === 'ready' || e.verdict === 'removed')
+        ? 'ready'
+        : 'ready-via-gateway';
+  return { score, verdict };
+}
+
+export function formulaText(options: ScoringOptions): string {
+  const t = options.performanceThreshold;
+  const a = options.latencyAllowanceMs;
+  return [
+    `endpoint score = 100 × (${WEIGHTS.coverage} × coverage + ${WEIGHTS.fidelity} × fidelity + ${WEIGHTS.latency} × latency + ${WEIGHTS['error-rate']} × error-rate), one decimal; each component is 0..1 and listed with its value and weight.`,
+    'coverage: 0 when the mapping has no endpoint for the v1 route; otherwise the share of the endpoint\'s own mapping rules (request, response, call and error steps) that some scenario exercised, 1 when it has none (removed endpoints: 1).',
+    'fidelity: the share of the endpoint\'s scenarios in which every response through the gateway equalled v1\'s except for noise (differs between two v1 calls, ignore rules, matchers) and differences the mapping explains, and met its expectations; for a removed endpoint, the share answered with the configured status. A scenario that could not be judged counts 0.',
+    `latency: r = gateway p50 / (v1 p50 + ${a} ms), over the endpoint's requests in every measured round; 1 when r ≤ ${t} (performanceThreshold), falling linearly to 0 at r = ${2 * t}. The ${a} ms allowance (latencyAllowanceMs) stands for the extra network hop a gateway is, which on loopback with tiny services otherwise dominates the ratio; r is reported as latencyRatio, the raw p50s in the component's detail. Removed endpoints: 1.`,
+    `error-rate: 1 − ${ERROR_RATE_PENALTY} × max(0, gateway failure rate − v1 failure rate), at least 0; a failure is a 5xx answer or no answer.`,
+    'overall score = the mean of endpoint scores weighted by the number of scenarios exercising each; an untested endpoint counts once with score 0.',
+    `verdict per endpoint: untested when no scenario exercises it; blocked when coverage is 0, fidelity or error-rate is below 1, or r > ${t}; removed when the mapping retires it and the gateway answered as configured; ready when, in addition, the same v1 requests sent unchanged to v2 (--direct) gave v1's answers; ready-via-gateway otherwise. Overall: blocked when any endpoint is blocked, ready when every tested endpoint is ready or removed, ready-via-gateway otherwise.`,
+  ].join('\n');
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function fmt(value: number): string {
+  return value.toFixed(value >= 10 ? 1 : value >= 1 ? 2 : 3).replace(/\.?0+$/, '') || '0';
+}

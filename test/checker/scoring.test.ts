@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { parsePattern } from '../../src/core/compare/path-pattern.js';
+import type { CompatReport, EndpointResult } from '../../src/core/model/report.js';
+import { REDACTED, redactReport } from '../../src/core/report/redact.js';
+import { formulaText, overallReadiness, scoreEndpoint, WEIGHTS, type EndpointEvidence, type ScoringOptions } from '../../src/core/scoring/readiness.js';
+
+const options: ScoringOptions = { performanceThreshold: 2, latencyAllowanceMs: 1, directRan: false };
+
+function evidence(overrides: Partial<EndpointEvidence> = {}): EndpointEvidence {
+  return {
+    id: 'get-item',
+    v1: 'GET /items/{id}',
+    v2: 'GET /v2/items/{id}',
+    mapped: true,
+    removed: false,
+    judgements: [
+      { scenario: 'a', errored: false, faithful: true, answeredAsRemoved: false },
+      { scenario: 'b', errored: false, faithful: true, answeredAsRemoved: false },
+    ],
+    rules: ['/endpoints/0/response/0', '/endpoints/0/response/1'],
+    exercised: new Set(['/endpoints/0/response/0', '/endpoints/0/response/1']),
+    p50: { v1: 10, gateway: 15, floor: 12 },
+    requests: { v1: { total: 20, failed: 0 }, gateway: { total: 20, failed: 0 } },
+    unexplained: 0,
+    ...overrides,
+  };
+}
+
+const recomputed = (result: EndpointResult) => Math.round(1000 * result.components.reduce((sum, c) => sum + c.value * c.weight, 0)) / 10;
+
+describe('endpoint readiness', () => {
+  it('scores a faithful, fast, fully exercised endpoint 100, ready via the gateway, with its overhead apart', () => {
+    const result = scoreEndpoint(evidence(), options);
+    expect(result).toMatchObject({ verdict: 'ready-via-gateway', score: 100, scenarios: ['a', 'b'], gatewayOverheadMs: 3, unexercisedRules: [] });
+    expect(result.latencyRatio).toBeCloseTo(15 / 11, 2);
+    expect(result.components.map((c) => [c.name, c.weight])).toEqual(Object.entries(WEIGHTS));
+  });
+
+  it('is recomputable from its components, and blocks on one unfaithful scenario', () => {
+    const result = scoreEndpoint(evidence({ judgements: [{ scenario: 'a', errored: false, faithful: false, answeredAsRemoved: false }, { scenario: 'b', errored: false, faithful: true, answeredAsRemoved: false }], unexplained: 2 }), options);
+    expect(result.verdict).toBe('blocked');
+    expect(result.components.find((c) => c.name === 'fidelity')).toMatchObject({ value: 0.5, detail: '1 of 2 scenarios identical modulo noise and explained differences' });
+    expect(result.score).toBe(75);
+    expect(result.score).toBe(recomputed(result));
+  });
+
+  it('lowers coverage for unexercised rules without blocking, and lists them', () => {
+    const result = scoreEndpoint(evidence({ exercised: new Set(['/endpoints/0/response/0']) }), options);
+    expect(result).toMatchObject({ verdict: 'ready-via-gateway', score: 90, unexercisedRules: ['/endpoints/0/response/1'] });
+    expect(result.score).toBe(recomputed(result));
+  });
+
+  it('judges latency with the hop allowance: full marks up to the threshold, nothing at twice it', () => {
+    const latency = (gateway: number) => scoreEndpoint(evidence({ p50: { v1: 10, gateway } }), options);
+    expect(latency(22).components.find((c) => c.name === 'latency')!.value).toBe(1);
+    expect(latency(33).components.find((c) => c.name === 'latency')!.value).toBe(0.5);
+    expect(latency(33).verdict).toBe('blocked');
+    expect(latency(50).components.find((c) => c.name === 'latency')!.value).toBe(0);
+    // On loopback a 0.3 ms v1 and a 1.2 ms gateway are one hop apart, not four times slower.
+    expect(scoreEndpoint(evidence({ p50: { v1: 0.3, gateway: 1.2 } }), options).verdict).toBe('ready-via-gateway');
+    expect(scoreEndpoint(evidence({ p50: { v1: 0.3, gateway: 1.2 } }), { ...options, latencyAllowanceMs: 0 }).verdict).toBe('blocked');
+  });
+
+  it('blocks when the gateway fails more often than v1', () => {
+    const result = scoreEndpoint(evidence({ requests: { v1: { total: 20, failed: 0 }, gateway: { total: 20, failed: 1 } } }), options);
+    expect(result.verdict).toBe('blocked');
+    expect(result.components.find((c) => c.name === 'error-rate')!.value).toBe(0.5);
+  });
+
+  it('is ready only when --direct showed v2 itself answers like v1', () => {
+    const direct = { ...options, directRan: true };
+    const judgements = evidence().judgements.map((j) => ({ ...j, directFaithful: true }));
+    expect(scoreEndpoint(evidence({ judgements }), direct).verdict).toBe('ready');
+    expect(scoreEndpoint(evidence({ judgements: [{ ...judgements[0]!, directFaithful: false }, judgements[1]!] }), direct).verdict).toBe('ready-via-gateway');
+  });
+
+  it('treats removed, untested and unmapped endpoints as such', () => {
+    const removed = scoreEndpoint(evidence({ removed: true, rules: [], judgements: [{ scenario: 'x', errored: false, faithful: false, answeredAsRemoved: true }] }), options);
+    expect(removed).toMatchObject({ verdict: 'removed', score: 100 });
+    expect(removed.latencyRatio).toBeUndefined();
+    expect(scoreEndpoint(evidence({ judgements: [] }), options)).toMatchObject({ verdict: 'untested', score: 0, components: [] });
+    const unmapped = scoreEndpoint(evidence({ mapped: false, rules: [] }), options);
+    expect(unmapped.verdict).toBe('blocked');
+    expect(unmapped.components[0]).toMatchObject({ name: 'coverage', value: 0 });
+    const errored = scoreEndpoint(evidence({ judgements: [{ scenario: 'a', errored: true, faithful: true, answeredAsRemoved: false }] }), options);
+    expect(errored.verdict).toBe('blocked');
+  });
+});
+
+describe('overall readiness', () => {
+  const endpoint = (verdict: EndpointResult['verdict'], score: number, scenarios: number): EndpointResult => ({
+    id: `${verdict}-${score}`,
+    v1: 'GET /x',
+    verdict,
+    score,
+    components: [],
+    scenarios: Array.from({ length: scenarios }, (_, i) => `s${i}`),
+    unexplained: 0,
+    unexercisedRules: [],
+  });
+
+  it('weights endpoints by scenario count, counting an untested endpoint once at 0', () => {
+    expect(overallReadiness([endpoint('ready-via-gateway', 100, 3), endpoint('removed', 100, 1)])).toEqual({ score: 100, verdict: 'ready-via-gateway' });
+    expect(overallReadiness([endpoint('ready-via-gateway', 100, 3), endpoint('untested', 0, 0)])).toEqual({ score: 75, verdict: 'ready-via-gateway' });
+    expect(overallReadiness([endpoint('ready', 90, 1), endpoint('blocked', 60, 2)])).toEqual({ score: 70, verdict: 'blocked' });
+    expect(overallReadiness([endpoint('ready', 100, 1), endpoint('removed', 100, 1)]).verdict).toBe('ready');
+    expect(overallReadiness([endpoint('untested', 0, 0)]).verdict).toBe('blocked');
+  });
+
+  it('writes the formula with the run\'s threshold and allowance', () => {
+    const text = formulaText({ performanceThreshold: 1.5, latencyAllowanceMs: 2, directRan: false });
+    expect(text).toContain('100 × (0.2 × coverage + 0.5 × fidelity + 0.15 × latency + 0.15 × error-rate)');
+    expect(text).toContain('r = gateway p50 / (v1 p50 + 2 ms)');
+    expect(text).toContain('1 when r ≤ 1.5 (performanceThreshold), falling linearly to 0 at r = 3');
+  });
+});
+
+describe('redaction', () => {
+  it('hides credentials and configured fields wherever a difference carries them', () => {
+    const report = {
+      scenarios: [
+        {
+          name: 's',
+          differences: [
+            { pointer: '/headers/authorization', label: 'unexplained', v1: 'Bearer one', actual: 'Bearer two', reason: 'r' },
+            { pointer: '/headers/set-cookie', label: 'unexplained', v1: 'sid=1', reason: 'r' },
+            { pointer: '/body', label: 'unexplained', v1: { user: { password: 'p', name: 'n' } }, actual: null, reason: 'r' },
+            { pointer: '/body/token', label: 'noise', v1: 't1', actual: 't2', reason: 'r' },
+          ],
+        },
+      ],
+      run: { targets: { v1: 'http://admin:hunter2@127.0.0.1:4001/' } },
+    } as unknown as CompatReport;
+    const clean = redactReport(report, [parsePattern('body.**.password'), parsePattern('body.token')]);
+    expect(clean.scenarios[0]!.differences).toEqual([
+      { pointer: '/headers/authorization', label: 'unexplained', v1: REDACTED, actual: REDACTED, reason: 'r' },
+      { pointer: '/headers/set-cookie', label: 'unexplained', v1: REDACTED, reason: 'r' },
+      { pointer: '/body', label: 'unexplained', v1: { user: { password: REDACTED, name: 'n' } }, actual: null, reason: 'r' },
+      { pointer: '/body/token', label: 'noise', v1: REDACTED, actual: REDACTED, reason: 'r' },
+    ]);
+    expect(clean.run.targets.v1).toBe('http://127.0.0.1:4001/');
+    expect(JSON.stringify(clean)).not.toMatch(/hunter2|Bearer|sid=1|"t1"/);
+  });
+});
