@@ -7,7 +7,7 @@ import { formatDiagnostic, SourceLoadError } from '../../io/yaml-source.js';
 import { EXIT, type CliIo } from '../cli-io.js';
 import { executeCheck } from '../check-run.js';
 import { loadMappingForCommand } from '../load-or-report.js';
-import { parsePositiveInteger, parseUrlOption } from '../options.js';
+import { parseCount, parseNonNegativeNumber, parsePositiveInteger, parsePositiveNumber, parseScore, parseUrlOption } from '../options.js';
 
 export interface CheckOptions {
   suite: string;
@@ -116,28 +116,4 @@ function parseFormats(value: string): ReportFormat[] {
 
 function collectTags(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').map((tag) => tag.trim()).filter(Boolean)];
-}
-
-function parseScore(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('expected a score from 0 to 100');
-  return n;
-}
-
-function parseCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected 0 or a positive integer');
-  return n;
-}
-
-function parsePositiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0');
-  return n;
-}
-
-function parseNonNegativeNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of at least 0');
-  return n;
 }

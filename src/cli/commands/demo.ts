@@ -8,7 +8,7 @@ import { SourceLoadError } from '../../io/yaml-source.js';
 import { startGateway } from '../../server/gateway.js';
 import { EXIT, paint, untilStopped, type CliIo } from '../cli-io.js';
 import { executeCheck } from '../check-run.js';
-import { parsePort } from '../options.js';
+import { parsePort, parsePositiveNumber } from '../options.js';
 
 export const BUNDLED_MAPPING = fileURLToPath(new URL('../../../mappings/knowledge.yaml', import.meta.url));
 export const BUNDLED_SUITE = fileURLToPath(new URL('../../../scenarios/knowledge.yaml', import.meta.url));
@@ -19,6 +19,7 @@ export interface DemoOptions {
   v2Port: number;
   check?: boolean;
   out?: string;
+  performanceThreshold?: number;
 }
 
 export function registerDemo(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -30,19 +31,20 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
     .option('--v2-port <n>', 'example v2 service port', parsePort, 4002)
     .option('--check', 'instead of serving: run the bundled scenario suite against the example (gateway in-process, free ports), write the reports, print the summary and exit')
     .option('--out <dir>', 'reports folder for --check', 'compat-reports')
+    .option('--performance-threshold <ratio>', 'with --check: largest acceptable gateway/v1 latency ratio (default 2)', parsePositiveNumber)
     .addHelpText('after', '\nExamples:\n  api-compat demo --port 8080\n  npm start\n  api-compat demo --check      (npm run demo:check)')
     .action(async (options: DemoOptions) => setExit(await (options.check ? demoCheckCommand(options, io) : demoCommand(options, io))));
 }
 
 /** The bundled example end to end: services, the bundled suite through an in-process gateway, reports. */
-export async function demoCheckCommand(options: Pick<DemoOptions, 'out'>, io: CliIo): Promise<number> {
+export async function demoCheckCommand(options: Pick<DemoOptions, 'out' | 'performanceThreshold'>, io: CliIo): Promise<number> {
   const services = await startExampleServices({ v1Port: 0, v2Port: 0 });
   try {
     const env = { ...io.env, V2_URL: services.v2.url, V1_URL: '' };
     const [mapping, suite] = await Promise.all([loadMappingFile(BUNDLED_MAPPING, { env }), loadSuiteFile(BUNDLED_SUITE, { env })]);
     io.stdout(`${paint(io)(1, 'api-compat demo --check')}: example v1 ${services.v1.url}, v2 ${services.v2.url}, gateway in-process; suite ${suite.suite.name} (${suite.suite.scenarios.length} scenarios)\n`);
     const { exitCode } = await executeCheck(
-      { suite, mapping, v1Url: services.v1.url, v2Url: services.v2.url, direct: true, tags: [], outDir: options.out ?? 'compat-reports', formats: [...REPORT_FORMATS] },
+      { suite, mapping, v1Url: services.v1.url, v2Url: services.v2.url, direct: true, tags: [], outDir: options.out ?? 'compat-reports', formats: [...REPORT_FORMATS], performanceThreshold: options.performanceThreshold },
       io,
     );
     return exitCode;
