@@ -144,7 +144,7 @@ describe('routes', () => {
 describe('path parameters', () => {
   it('rejects a v2 path parameter that nothing provides', () => {
     expect(onlyDiagnostic(withEndpoints(endpoint('get', 'GET /tasks/{id}', 'GET /v2/tasks/{task_id}')))).toBe(
-      '/endpoints/0/v2: the v2 path uses {task_id} but nothing provides it: the v1 path has no {task_id} and no request step writes params.task_id',
+      '/endpoints/0/v2: the v2 path uses {task_id} but nothing provides it: the v1 path has no {task_id} (or a request step moved it away) and no request step writes params.task_id',
     );
   });
 
@@ -301,5 +301,39 @@ describe('reporting', () => {
     );
     expect(result.table).toBeUndefined();
     expect(result.diagnostics.map((d) => d.pointer)).toEqual(['/resources/Item/0/remove', '/endpoints/0/v2', '/lifecycle/sunset']);
+  });
+});
+
+describe('steps that could never work', () => {
+  it('rejects a v2 path parameter that a request step moved into the body', () => {
+    const document = withEndpoints(endpoint('put-item', 'PUT /items/{id}', 'PUT /v2/items/{id}', { request: [{ move: { from: 'params.id', to: 'body.id' } }] }));
+    expect(onlyDiagnostic(document)).toMatch(/^\/endpoints\/0\/v2: the v2 path uses \{id\} but nothing provides it/);
+  });
+
+  it('accepts a parameter moved away and written back under the v2 name', () => {
+    const document = withEndpoints(endpoint('put-item', 'PUT /items/{id}', 'PUT /v2/items/{item_id}', { request: [{ rename: { from: 'params.id', to: 'params.item_id' } }] }));
+    expect(diagnosticsOf(document)).toEqual([]);
+  });
+
+  it.each([
+    ['a path parameter', 'params.id'],
+    ['a query parameter', 'query.page'],
+  ])('rejects a response template that reads %s, which a response does not have', (_name, path) => {
+    const document = withEndpoints(endpoint('get-item', 'GET /items/{id}', 'GET /v2/items/{id}', { response: [{ header: { name: 'Location', value: `/items/\${${path}}` } }] }));
+    expect(onlyDiagnostic(document)).toContain(`"${path}" is part of the request`);
+  });
+});
+
+describe('what the compiler learns from templates', () => {
+  it('treats a body field read only by a header template as a body read, so the endpoint is not streamed', () => {
+    const table = compiledTable(withEndpoints(endpoint('create', 'POST /items', 'POST /v2/items', { response: [{ header: { name: 'Location', value: '/items/${body.id}' } }] })));
+    expect(table.endpoints[0]!.readsResponseBody).toBe(true);
+  });
+
+  it('counts a query parameter read only by a template as mapped, so unmappedQuery: reject accepts it', () => {
+    const table = compiledTable(
+      withEndpoints(endpoint('search', 'GET /search', 'POST /v2/search', { unmappedQuery: 'reject', request: [{ set: { path: 'body', value: { query: '${query.q}' } } }] })),
+    );
+    expect([...table.endpoints[0]!.mappedQuery]).toEqual(['q']);
   });
 });

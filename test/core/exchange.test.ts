@@ -140,6 +140,23 @@ describe('multi-call endpoints', () => {
     expect(response.body).toEqual({ id: '7', title: 'T', owner_id: 'u-1', owner_name: 'Ada' });
   });
 
+  it('skips an optional supporting call that cannot be reached or answers invalid data', async () => {
+    const optional = itemEndpoint([{ ...relatedCall, optional: true }, ownerCall]);
+    const unreachable: Reply = () => Promise.reject(new CompatError('upstream-unreachable', 'connection refused'));
+    for (const reply of [unreachable, { body: { data: 'not a list' } }]) {
+      const { send } = fakeV2({ ...replies, 'GET /v2/items/7/related': reply });
+      const { response } = await run(optional, 'GET /items/7', send);
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ id: '7', owner_name: 'Ada' });
+    }
+  });
+
+  it("answers with main's own error even when a parallel supporting call could not be reached", async () => {
+    const { send } = fakeV2({ 'GET /v2/items/7/related': () => Promise.reject(new CompatError('upstream-unreachable', 'connection refused')) });
+    const { response } = await run(table, 'GET /items/7', send);
+    expect(response.status).toBe(404);
+  });
+
   it('answers with the translated main error when main is not 2xx, without the calls that wait for main', async () => {
     const { send, sent } = fakeV2({ 'GET /v2/items/7/related': { status: 500, body: {} } });
     const { response } = await run(table, 'GET /items/7', send);

@@ -78,3 +78,23 @@ describe('enum arguments', () => {
     );
   });
 });
+
+describe('enum with numeric or boolean v1 values', () => {
+  it('matches numbers when every key is a number (YAML keys are always text)', () => {
+    const rule = resourceRule('enum', { field: 'level', map: { '1': 'LOW', '2': 'HIGH' } });
+    expect(forward(rule, { level: 2 })).toStrictEqual({ level: 'HIGH' });
+    expect(inverse(rule, { level: 'LOW' })).toStrictEqual({ level: 1 });
+  });
+
+  it('matches booleans when every key is true or false', () => {
+    const rule = resourceRule('enum', { field: 'active', map: { true: 'ENABLED', false: 'DISABLED' } });
+    expect(forward(rule, { active: false })).toStrictEqual({ active: 'DISABLED' });
+    expect(inverse(rule, { active: 'ENABLED' })).toStrictEqual({ active: true });
+  });
+
+  it('keeps a mixed map textual', () => {
+    const rule = resourceRule('enum', { field: 'size', map: { '1': 'ONE', many: 'MANY' } });
+    expect(forward(rule, { size: '1' })).toStrictEqual({ size: 'ONE' });
+    expect(forward(rule, { size: 1 })).toStrictEqual({ size: 1 });
+  });
+});

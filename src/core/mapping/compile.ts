@@ -121,6 +121,11 @@ function compileStepList(steps: StepDocument[], listPointer: string, list: StepL
     };
     try {
       const op = spec.compile(step[opId], context);
+      const unavailable = list.level === 'step' && list.direction === 'to-v1' ? op.reads.find(readsRequestOnlyPart) : undefined;
+      if (unavailable) {
+        error(`${pointer}/${opId}`, `${opId}: response steps see the v2 response (status, headers, body); "${unavailable}" is part of the request. Copy it into the body or a header in a request step if v2 echoes it, or drop it`);
+        return;
+      }
       compiled.push({ ...op, pointer, note: typeof step.description === 'string' ? step.description : undefined });
     } catch (failure) {
       if (failure instanceof CompileFailure || failure instanceof PathSyntaxError || failure instanceof TemplateError) {
@@ -186,10 +191,10 @@ function compileEndpoint(endpoint: EndpointDocument, pointer: string, document: 
   });
   if (!v1) return undefined;
 
-  const provided = new Set([...v1.params, ...request.flatMap((step) => step.writes.map(paramName).filter((name): name is string => !!name))]);
+  const provided = paramsAfterRequestSteps(v1.params, request);
   for (const name of v2?.params ?? []) {
     if (!provided.has(name)) {
-      error(`${pointer}/v2`, `the v2 path uses {${name}} but nothing provides it: the v1 path has no {${name}} and no request step writes params.${name}`);
+      error(`${pointer}/v2`, `the v2 path uses {${name}} but nothing provides it: the v1 path has no {${name}} (or a request step moved it away) and no request step writes params.${name}`);
     }
   }
   calls.forEach((call) => {
@@ -226,6 +231,23 @@ function compileEndpoint(endpoint: EndpointDocument, pointer: string, document: 
     readsRequestBody: touchesBody(request),
     readsResponseBody: touchesBody(response) || calls.length > 0,
   };
+}
+
+/** Response messages hold no method, path, params or query: a read of them would always be empty. */
+function readsRequestOnlyPart(path: string): boolean {
+  return /^(params|query|method|path)(\.|$)/.test(path);
+}
+
+/** Path parameters still present once the request steps ran: moves take theirs away. */
+function paramsAfterRequestSteps(v1Params: string[], request: CompiledStep[]): Set<string> {
+  const provided = new Set(v1Params);
+  for (const step of request) {
+    if (step.op === 'move' || step.op === 'rename' || step.op === 'remove') {
+      for (const name of step.reads.map(paramName)) if (name) provided.delete(name);
+    }
+    for (const name of step.writes.map(paramName)) if (name) provided.add(name);
+  }
+  return provided;
 }
 
 function paramName(path: string): string | undefined {

@@ -31,20 +31,28 @@ export async function exchange(
     upstreamRequests.push({ call: call.id, request });
     return send(request, { endpoint: endpoint.id, call: call.id });
   };
+  // An optional call may fail in any way (unreachable, timeout, bad JSON) without failing the
+  // request; settling every call also lets the main call's own error answer win.
   const early = endpoint.calls.filter((call) => !call.afterMain);
-  const [main, ...earlyResponses] = await Promise.all([
+  const [mainOutcome, ...earlyOutcomes] = await Promise.allSettled([
     send(v2Request, { endpoint: endpoint.id, call: 'main' }),
     ...early.map((call) => outbound(call)),
   ]);
-  if (!isSuccessStatus(main!.status) || endpoint.calls.length === 0) {
-    return { response: translateResponse(table, endpoint, main!, trace), upstreamRequests };
+  if (mainOutcome!.status === 'rejected') throw mainOutcome!.reason;
+  const main = mainOutcome!.value;
+  if (!isSuccessStatus(main.status) || endpoint.calls.length === 0) {
+    return { response: translateResponse(table, endpoint, main, trace), upstreamRequests };
   }
   const late = endpoint.calls.filter((call) => call.afterMain);
-  const lateResponses = await Promise.all(late.map((call) => outbound(call, main)));
+  const lateOutcomes = await Promise.allSettled(late.map((call) => outbound(call, main)));
   let merged: unknown = main;
   [...early, ...late].forEach((call, i) => {
-    const response = (i < early.length ? earlyResponses[i] : lateResponses[i - early.length])!;
-    merged = mergeCall(endpoint, call, response, merged, trace);
+    const outcome = (i < early.length ? earlyOutcomes[i] : lateOutcomes[i - early.length])!;
+    if (outcome.status === 'rejected') {
+      if (call.optional) return;
+      throw outcome.reason;
+    }
+    merged = mergeCall(endpoint, call, outcome.value, merged, trace);
   });
   return { response: translateResponse(table, endpoint, merged as HttpMessage, trace), upstreamRequests };
 }
@@ -77,12 +85,14 @@ function mergeCall(endpoint: CompiledEndpoint, call: CompiledCall, response: Htt
   }
   try {
     const translated = runSteps(call.response, response, `call ${call.id}`, trace);
+    let result = main;
     for (const merge of call.merges) {
-      main = merge.apply(translated, main);
+      result = merge.apply(translated, result);
       trace?.push({ stage: `call ${call.id}`, op: 'merge', description: `\`${merge.from.text}\` of "${call.id}" merged into \`${merge.to.text}\`.`, pointer: call.pointer, changed: true });
     }
-    return main;
+    return result;
   } catch (error) {
+    if (call.optional) return main;
     throw asTranslationError(error, 'response-not-translatable', endpoint.id);
   }
 }

@@ -6,7 +6,7 @@ type Scalar = string | number | boolean;
 
 export const enumMap: OpSpec = {
   id: 'enum',
-  summary: 'Maps enumeration values (v1 value: v2 value); values not listed pass unchanged.',
+  summary: 'Maps enumeration values (v1 value: v2 value, one-to-one); values not listed pass unchanged. When every v1 key is a number (or true/false) the v1 values are matched as numbers (booleans).',
   example: 'enum: { field: status, map: { pending: PENDING, done: COMPLETED } }',
   levels: ['resource', 'step'],
   compile(args: unknown, context: CompileContext) {
@@ -15,7 +15,9 @@ export const enumMap: OpSpec = {
     if (!isRecord(map) || Object.keys(map).length === 0) context.fail('needs "map": { v1value: v2value, ... }');
     const toV2 = new Map<Scalar, Scalar>();
     const toV1 = new Map<Scalar, Scalar>();
-    for (const [v1, v2] of Object.entries(map)) {
+    const v1KeyOf = typedKeys(Object.keys(map));
+    for (const [key, v2] of Object.entries(map)) {
+      const v1 = v1KeyOf(key);
       if (!['string', 'number', 'boolean'].includes(typeof v2)) context.fail(`the v2 value for "${v1}" must be a string, number or boolean`);
       if (toV1.has(v2 as Scalar)) {
         context.fail(`"${String(v2)}" is the v2 value of both "${String(toV1.get(v2 as Scalar))}" and "${v1}"; the map must be one-to-one so responses can be mapped back`);
@@ -40,3 +42,14 @@ export const enumMap: OpSpec = {
     };
   },
 };
+
+/**
+ * YAML map keys are always strings, so `{ 1: LOW, 2: HIGH }` would never match the number 2.
+ * When every key reads as a number (or every key is true/false) the v1 values are taken to be
+ * numbers (booleans); a mixed map stays textual.
+ */
+function typedKeys(keys: string[]): (key: string) => Scalar {
+  if (keys.every((key) => key.trim() !== '' && Number.isFinite(Number(key)))) return Number;
+  if (keys.every((key) => key === 'true' || key === 'false')) return (key) => key === 'true';
+  return (key) => key;
+}

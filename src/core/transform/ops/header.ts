@@ -1,7 +1,7 @@
 import type { CompileContext, OpSpec } from '../op.js';
 import { requireRecord, requireString } from '../op-args.js';
 import { getValue, isRecord } from '../path.js';
-import { compileTemplate, type Template } from '../template.js';
+import { compileTemplate, templateReferences, type Template } from '../template.js';
 import { parseMessagePath } from '../path.js';
 
 export const header: OpSpec = {
@@ -34,7 +34,7 @@ export const header: OpSpec = {
         return root;
       },
       lossy: false,
-      reads: typeof record.from === 'string' ? [record.from] : [],
+      reads: typeof record.from === 'string' ? [record.from] : templateReferences(record.value),
       writes: [target.text],
     };
   },

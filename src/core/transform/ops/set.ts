@@ -1,7 +1,7 @@
 import type { CompileContext, CompiledOp, OpSpec } from '../op.js';
 import { requireRecord, requireString } from '../op-args.js';
 import { collect, setValue, type ValuePath } from '../path.js';
-import { compileTemplate, TemplateError, type Template } from '../template.js';
+import { compileTemplate, templateReferences, TemplateError, type Template } from '../template.js';
 
 /** Writes a templated value at a path; `onlyWhenMissing` makes it a default. */
 export function compileAssignment(opId: 'set' | 'default', args: unknown, context: CompileContext): CompiledOp {
@@ -41,7 +41,7 @@ export function compileAssignment(opId: 'set' | 'default', args: unknown, contex
       : `\`${pathText}\` is set to ${JSON.stringify(record.value)}.`,
     apply,
     lossy: false,
-    reads: [],
+    reads: templateReferences(record.value),
     writes: [pathText],
   };
 }
