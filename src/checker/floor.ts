@@ -5,7 +5,8 @@ import { exchange } from '../core/pipeline/exchange.js';
 import type { TraceEntry } from '../core/pipeline/trace.js';
 import { parseQuery } from '../server/message-io.js';
 import { UpstreamClient } from '../upstream/upstream-client.js';
-import { RunAborted, type OutgoingRequest } from './http-target.js';
+import { errorCode } from '../upstream/upstream-errors.js';
+import { describeFailure, RunAborted, type OutgoingRequest } from './http-target.js';
 
 export interface FloorExchange {
   /** The v1 response the gateway would build, translated here; undefined when translation failed. */
@@ -15,25 +16,36 @@ export interface FloorExchange {
   /** Time spent on the v2 calls and translation; undefined when nothing was sent to v2. */
   ms?: number;
   trace: TraceEntry[];
+  /** Why the exchange has no answer or no time: the floor failed or is no longer tried. */
+  failure?: string;
 }
+
+/** Problems that mean v2 cannot be reached at all from here, as opposed to one bad exchange. */
+const UNREACHABLE = new Set(['upstream-unreachable', 'upstream-timeout']);
+/** undici's and the socket's own words for the same (a body that stalls never becomes a CompatError). */
+const UNREACHABLE_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
  * The `v2-floor` target: the same translation the gateway performs, done here with the core
  * pipeline, and the resulting v2 calls sent straight to v2. Gateway latency minus this is the
  * gateway's own overhead; the trace says which mapping rules each exchange exercised.
+ *
+ * Best effort: the floor only measures, it never judges, so no failure of it may stop a run.
+ * Every failure is returned as the exchange's `failure` (and remembered in `failures`); one that
+ * says v2 cannot answer the checker at all also turns the floor off for the rest of the run.
  */
-/** Problems that mean v2 cannot be reached at all from here, as opposed to one bad exchange. */
-const UNREACHABLE = new Set(['upstream-unreachable', 'upstream-timeout']);
-
 export class FloorTarget {
   private readonly client: UpstreamClient;
   /** Set once v2 proved unreachable from the checker: the floor is skipped from then on. */
   unavailable?: string;
+  /** Exchanges that failed for another reason, and the first reason. */
+  failures = 0;
+  firstFailure?: string;
 
   constructor(
     private readonly table: CompiledTable,
     readonly baseUrl: string,
-    timeoutMs: number,
+    private readonly timeoutMs: number,
   ) {
     this.client = new UpstreamClient(baseUrl, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs, retries: 0 });
   }
@@ -45,18 +57,25 @@ export class FloorTarget {
     if (outgoing.body !== undefined) headers['content-type'] ??= 'application/json';
     const request = emptyMessage({ method: outgoing.method, path, params, query: parseQuery(search), headers, body: outgoing.body });
     const trace: TraceEntry[] = [];
-    if (endpoint.removed || this.unavailable) return { request, trace };
+    if (endpoint.removed) return { request, trace };
+    if (this.unavailable) return { request, trace, failure: `v2 could not be reached from the checker (${this.unavailable})` };
     const started = performance.now();
     try {
       const result = await exchange(this.table, endpoint, structuredClone(request), (message) => this.client.send(message), trace);
       return { request, response: result.response, ms: performance.now() - started, trace };
     } catch (error) {
       if (stop.aborted) throw new RunAborted();
-      if (!(error instanceof CompatError)) throw error;
+      const reason = error instanceof CompatError ? error.message : describeFailure(error, false, this.timeoutMs, new URL(this.baseUrl).origin);
       // A v2 the checker cannot reach (say, the gateway's upstream differs from the mapping's and
-      // no --v2 was given) would cost a timeout per exchange: give up on the floor once.
-      if (UNREACHABLE.has(error.code)) this.unavailable = error.message;
-      return { request, trace };
+      // no --v2 was given), or one that never answers it, would cost a timeout per exchange: give
+      // up on the floor once.
+      if (error instanceof CompatError ? UNREACHABLE.has(error.code) : UNREACHABLE_CODES.has(errorCode(error) ?? '')) {
+        this.unavailable = reason;
+        return { request, trace, failure: `v2 could not be reached from the checker (${reason})` };
+      }
+      this.failures++;
+      this.firstFailure ??= reason;
+      return { request, trace, failure: `the checker's own call to v2 failed (${reason})` };
     }
   }
 

@@ -8,7 +8,9 @@ import type { ScenarioResult, TargetName } from '../core/model/report.js';
 import type { CompiledScenario, CompiledSuite, Side } from '../core/model/scenario.js';
 import { matchEndpoint } from '../core/pipeline/match.js';
 import type { ScenarioEvidence } from '../core/report/assemble-report.js';
+import { secretStrings } from '../core/report/redact.js';
 import { judgeScenario, type GatewayDifference, type JudgeInput, type StepEndpoint } from '../core/scenario/judge-scenario.js';
+import { changesStateUnrestored } from '../core/scenario/repeatability.js';
 import type { FloorTarget } from './floor.js';
 import { TargetFailure, type HttpTarget } from './http-target.js';
 import { runReset, type ResetContext } from './reset.js';
@@ -50,7 +52,14 @@ export interface ScenarioRun {
   evidence: ScenarioEvidence;
   samples: LatencySample[];
   requests: RequestOutcome[];
+  /** Why the v2 floor gave no time for an endpoint's exchange, each time it could not. */
+  floorFailures: Array<{ endpoint: string; reason: string }>;
+  /** Secret strings this scenario's requests and answers held, to scrub from the report's text. */
+  secrets: string[];
 }
+
+const DIRECT_NOT_RUN =
+  'not run: the scenario changes state without reset: true, and v1 requests sent to v2 unchanged would change it on one side only; add reset: true to compare v2 directly';
 
 /** Requests to v1 routes the mapping does not know are grouped under `unmapped GET /path`. */
 export const UNMAPPED_PREFIX = 'unmapped ';
@@ -60,6 +69,22 @@ export const UNMAPPED_PREFIX = 'unmapped ';
  * v2 floor (each side reset first when the scenario asks). The first round is judged: v1 is
  * asked a second time to learn noise (after the gateway, so a millisecond clock has moved on),
  * and `--direct` runs. Labelling waits until every round has taught the noise model.
+ *
+ * Every round compares v1 and the gateway in the same state. A scenario that resets starts each
+ * run (every side, the floor and --direct included) from the reset state; one of safe methods
+ * only changes nothing. One that changes state without a reset (a POST, a DELETE, no
+ * `reset: true`) must get the same calls on both sides, or each round compares v1 after k runs
+ * with v2 after 2k (the floor sends the same creates to v2 once more) and leaves the two apart
+ * for the scenarios after it. So for it:
+ * - v1 is not asked an extra time for noise; noise is learnt from the rounds, of which there
+ *   are at least two (a second round is run when --repeat is 1);
+ * - the floor runs once, after the compared rounds, paired with one more v1 run (its translated
+ *   calls reach v2's real endpoints, so they change v2 as the gateway's do);
+ * - `--direct` does not run: v1 requests sent unchanged may or may not change v2 (a route v2
+ *   no longer has answers 404), so no v1 call can be paired with them; the direct result says
+ *   so, and such a scenario cannot show an endpoint `ready`.
+ * Whatever the scenario, a step v1 answers with another status when it is repeated (204, then
+ * 404 for a DELETE) teaches no noise and makes the scenario an error saying why (see NoiseModel).
  */
 export async function runScenario(scenario: CompiledScenario, options: ScenarioRunOptions): Promise<ScenarioRun> {
   const { suite, targets, stop } = options;
@@ -67,25 +92,53 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
   const noise = new NoiseModel();
   const matcherAt = matcherLookup(scenario, suite);
   const views = (target: HttpTarget, record: RunRecord) => record.steps.map(({ response }) => comparedView(response, { headers: suite.compareHeaders, origin: target.origin }));
+  const unrestored = changesStateUnrestored(scenario);
+  const rounds = unrestored ? Math.max(2, options.repeat) : options.repeat;
 
   const samples: LatencySample[] = [];
   const requests: RequestOutcome[] = [];
+  const floorFailures: ScenarioRun['floorFailures'] = [];
+  const secrets = new Set<string>();
   const scenarioLatency: Partial<Record<TargetName, number[]>> = {};
-  const differences: GatewayDifference[] = [];
+  const compared: Array<{ round: number; step: number; raw: RawDifference; status: number; v1View: ComparedView }> = [];
+  const floorByRound: Array<FloorStepRecord[] | undefined> = [];
+  let floorAfter: FloorStepRecord[] | undefined;
   const exercised = new Set<string>();
-  let judged: { v1: RunRecord; gateway: RunRecord; direct?: RunRecord } | undefined;
+  let judged: { v1: RunRecord; gateway: RunRecord; direct?: { v1: RunRecord; run: RunRecord } } | undefined;
   let error: string | undefined;
 
   const run = async (side: Side, target: HttpTarget) => {
     const hook = suite.reset[side];
     if (scenario.reset && hook) await runReset(side, hook, targets.reset, stop);
-    return runOnTarget(scenario, target, suite.headers, stop);
+    const record = await runOnTarget(scenario, target, suite.headers, stop);
+    for (const { request, response } of record.steps) {
+      for (const secret of [...secretStrings(request, suite.redact), ...secretStrings(response, suite.redact)]) secrets.add(secret);
+    }
+    return record;
   };
-  const floorRun = async (): Promise<FloorStepRecord[]> => {
+  const floorRun = async (measured: boolean): Promise<FloorStepRecord[]> => {
     if (!targets.floor) return [];
     const hook = suite.reset.v2;
-    if (scenario.reset && hook) await runReset('v2', hook, targets.reset, stop);
-    return runOnFloor(scenario, targets.floor, options.table, options.inventory, suite.headers, stop);
+    if (scenario.reset && hook) {
+      try {
+        await runReset('v2', hook, targets.reset, stop);
+      } catch (failure) {
+        // The floor only measures: a reset that fails for it skips this floor run, no more.
+        if (!(failure instanceof TargetFailure)) throw failure;
+        for (const endpoint of endpoints) floorFailures.push({ endpoint: endpoint.id, reason: `the v2 reset before the floor run failed: ${failure.message}` });
+        return [];
+      }
+    }
+    const records = await runOnFloor(scenario, targets.floor, options.table, options.inventory, suite.headers, stop);
+    records.forEach((record) => record.exercised.forEach((rule) => exercised.add(rule)));
+    const failed = records.findIndex((record) => record.failure);
+    if (failed >= 0) {
+      const reason = records[failed]!.failure!;
+      floorFailures.push({ endpoint: endpoints[failed]!.id, reason });
+      for (const later of endpoints.slice(failed + 1)) floorFailures.push({ endpoint: later.id, reason: `the v2 floor stopped at step ${failed}: ${reason}` });
+    }
+    if (measured) measure('v2-floor', records, records.length === scenario.steps.length && records.every((record) => record.ms !== undefined));
+    return records;
   };
   const measure = (target: TargetName, steps: Array<{ ms?: number }>, complete: boolean) => {
     steps.forEach(({ ms }, step) => ms !== undefined && samples.push({ endpoint: endpoints[step]!.id, target, ms }));
@@ -100,16 +153,25 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
   const stopOn = (record: RunRecord) => {
     if (record.failure) throw record.failure.error;
   };
+  /** A v1 run that is not compared: it still has to answer every step with the status v1 gave first. */
+  const v1Unjudged = async () => {
+    const record = await run('v1', targets.v1);
+    tally('v1', record);
+    stopOn(record);
+    record.steps.forEach(({ response }, step) => noise.observe(step, response.status));
+    return record;
+  };
 
   try {
     for (let round = 0; round < options.warmup; round++) {
-      for (const [side, target] of [['v1', targets.v1], ['v2', targets.gateway]] as const) {
-        stopOn(await run(side, target));
-      }
-      await floorRun();
+      const v1 = await run('v1', targets.v1);
+      stopOn(v1);
+      v1.steps.forEach(({ response }, step) => noise.observe(step, response.status));
+      stopOn(await run('v2', targets.gateway));
+      if (!unrestored) await floorRun(false);
     }
     let reference: ComparedView[] = [];
-    for (let round = 0; round < options.repeat; round++) {
+    for (let round = 0; round < rounds; round++) {
       const v1 = await run('v1', targets.v1);
       tally('v1', v1);
       stopOn(v1);
@@ -118,32 +180,45 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
       tally('gateway', gateway);
       stopOn(gateway);
       measure('gateway', timed(gateway), true);
-      const direct = round === 0 && targets.direct ? await run('v2', targets.direct) : undefined;
-      if (direct) measure('direct', timed(direct), !direct.failure);
-      const floor = await floorRun();
-      floor.forEach((record) => record.exercised.forEach((rule) => exercised.add(rule)));
-      measure('v2-floor', floor, floor.length === scenario.steps.length && floor.every((record) => record.ms !== undefined));
+      let direct: RunRecord | undefined;
+      if (!unrestored) {
+        direct = round === 0 && targets.direct ? await run('v2', targets.direct) : undefined;
+        if (direct) measure('direct', timed(direct), !direct.failure);
+        floorByRound[round] = await floorRun(true);
+      }
 
       const v1Views = views(targets.v1, v1);
       if (round === 0) {
         reference = v1Views;
-        judged = { v1, gateway, direct };
-        const again = await run('v1', targets.v1);
-        tally('v1', again);
-        stopOn(again);
-        views(targets.v1, again).forEach((view, step) => noise.learn(step, reference[step]!, view));
+        judged = { v1, gateway, ...(direct ? { direct: { v1, run: direct } } : {}) };
+        if (!unrestored) {
+          const again = await v1Unjudged();
+          views(targets.v1, again).forEach((view, step) => noise.learn(step, reference[step]!, view));
+        }
       } else {
         v1Views.forEach((view, step) => noise.learn(step, reference[step]!, view));
       }
       views(targets.gateway, gateway).forEach((view, step) => {
-        for (const raw of diffJson(v1Views[step], view, matcherAt)) differences.push({ step, raw, status: view.status, fired: floor[step]?.fired });
+        for (const raw of diffJson(v1Views[step], view, matcherAt)) compared.push({ round, step, raw, status: view.status, v1View: v1Views[step]! });
       });
+    }
+    if (unrestored && judged) {
+      if (targets.floor && !targets.floor.unavailable) {
+        await v1Unjudged();
+        floorAfter = await floorRun(true);
+      }
     }
   } catch (failure) {
     if (!(failure instanceof TargetFailure)) throw failure;
     error = failure.message;
   }
 
+  // A floor exchange that failed traced only part of the translation: its rules are unknown.
+  const firedAt = (round: number, step: number) => {
+    const record = (floorByRound[round] ?? floorAfter)?.[step];
+    return record && !record.failure ? record.fired : undefined;
+  };
+  const differences: GatewayDifference[] = compared.map(({ round, step, raw, status, v1View }) => ({ step, raw, status, v1View, fired: firedAt(round, step) }));
   const judgement = judgeScenario({
     scenario,
     suite,
@@ -155,7 +230,11 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
     judged: judged && {
       v1: judged.v1.steps.map((s) => s.response),
       gateway: judged.gateway.steps.map((s) => s.response),
-      direct: judged.direct && directComparison(views(targets.v1, judged.v1), views(targets.direct!, judged.direct), judged.direct, matcherAt),
+      direct: judged.direct
+        ? directComparison(views(targets.v1, judged.direct.v1), views(targets.direct!, judged.direct.run), judged.direct.run, matcherAt)
+        : unrestored && targets.direct
+          ? { differences: [], failure: { message: DIRECT_NOT_RUN, unanswered: true } }
+          : undefined,
     },
     error,
   });
@@ -175,11 +254,11 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
       ? {
           v1: judged.v1.steps.map((s) => s.response.status),
           gateway: judged.gateway.steps.map((s) => s.response.status),
-          ...(judged.direct ? { direct: judged.direct.steps.map((s) => s.response.status) } : {}),
+          ...(judged.direct ? { direct: judged.direct.run.steps.map((s) => s.response.status) } : {}),
         }
       : {},
   };
-  return { evidence: { result, judgements, exercised: [...exercised] }, samples, requests };
+  return { evidence: { result, judgements, exercised: [...exercised] }, samples, requests, floorFailures, secrets: [...secrets] };
 }
 
 function directComparison(v1: ComparedView[], direct: ComparedView[], record: RunRecord, matcherAt: MatcherLookup): NonNullable<NonNullable<JudgeInput['judged']>['direct']> {

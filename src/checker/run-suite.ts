@@ -4,9 +4,9 @@ import { buildRuleInventory } from '../core/mapping/rule-inventory.js';
 import type { CompatReport, ScenarioResult, TargetName } from '../core/model/report.js';
 import type { CompiledScenario, CompiledSuite } from '../core/model/scenario.js';
 import { assembleReport, type EndpointMeasurements, type ScenarioEvidence, type UnmappedRoute } from '../core/report/assemble-report.js';
-import { redactReport } from '../core/report/redact.js';
+import { redactReport, scrubSecrets } from '../core/report/redact.js';
 import { RunAborted } from './http-target.js';
-import { runScenario, UNMAPPED_PREFIX, type LatencySample, type RequestOutcome } from './run-scenario.js';
+import { runScenario, UNMAPPED_PREFIX, type LatencySample, type RequestOutcome, type ScenarioRun } from './run-scenario.js';
 import { openTargets, type TargetOptions } from './targets.js';
 import { summarizeLatency } from './timing.js';
 
@@ -62,6 +62,8 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
   const evidence: ScenarioEvidence[] = [];
   const samples: LatencySample[] = [];
   const requests: RequestOutcome[] = [];
+  const floorFailures: ScenarioRun['floorFailures'] = [];
+  const secrets = new Set<string>();
   options.onProgress?.({ kind: 'start', total: selected.length });
   const runOne = async (scenario: CompiledScenario) => {
     try {
@@ -77,7 +79,12 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
       evidence.push(run.evidence);
       samples.push(...run.samples);
       requests.push(...run.requests);
-      options.onProgress?.({ kind: 'scenario', done: evidence.length, total: selected.length, result: run.evidence.result });
+      floorFailures.push(...run.floorFailures);
+      run.secrets.forEach((secret) => secrets.add(secret));
+      // The progress line quotes the error, so it is scrubbed like the report will be.
+      const { result } = run.evidence;
+      const shown = result.error === undefined ? result : { ...result, error: scrubSecrets(result.error, secrets) };
+      options.onProgress?.({ kind: 'scenario', done: evidence.length, total: selected.length, result: shown });
     } catch (error) {
       // An interrupted scenario is left out of the partial report rather than half-judged.
       if (!(error instanceof RunAborted)) throw error;
@@ -89,7 +96,14 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
     await targets.close();
   }
   if (targets.floor?.unavailable) {
-    options.onProgress?.({ kind: 'note', message: `v2 at ${targets.floor.baseUrl} could not be reached from the checker (${targets.floor.unavailable}); gateway overhead and rule coverage were not measured; pass --v2` });
+    const advice = options.targets.v2Url ? '' : '; pass --v2';
+    options.onProgress?.({ kind: 'note', message: `v2 at ${targets.floor.baseUrl} could not be reached from the checker (${targets.floor.unavailable}); gateway overhead and rule coverage were not measured${advice}` });
+  } else if (targets.floor?.failures) {
+    const { failures, firstFailure } = targets.floor;
+    options.onProgress?.({
+      kind: 'note',
+      message: `${failures} of the checker's own calls to v2 at ${targets.floor.baseUrl} failed (first: ${firstFailure}); gateway overhead and rule coverage were measured only where they succeeded`,
+    });
   }
 
   const finishedAt = new Date();
@@ -99,7 +113,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
     table: options.table,
     inventory,
     scenarios: evidence,
-    measurements: measurementsOf(samples, requests),
+    measurements: measurementsOf(samples, requests, floorFailures),
     unmapped: unmappedRoutes(evidence, options.table),
     options: { performanceThreshold: settings.performanceThreshold, latencyAllowanceMs: settings.latencyAllowanceMs, directRan: options.targets.direct, minScore: options.minScore },
     partial: options.stop.aborted && evidence.length < selected.length,
@@ -114,7 +128,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
       node: process.version,
     },
   });
-  return redactReport(report, options.suite.redact);
+  return redactReport(report, options.suite.redact, secrets);
 }
 
 /** Runs tasks in order with at most `limit` at once; a resetting scenario runs alone. */
@@ -140,7 +154,7 @@ async function schedule(scenarios: CompiledScenario[], limit: number, stop: Abor
   await Promise.all(inFlight);
 }
 
-function measurementsOf(samples: LatencySample[], requests: RequestOutcome[]): Map<string, EndpointMeasurements> {
+function measurementsOf(samples: LatencySample[], requests: RequestOutcome[], floorFailures: ScenarioRun['floorFailures']): Map<string, EndpointMeasurements> {
   const measurements = new Map<string, EndpointMeasurements>();
   const entry = (endpoint: string) => {
     let found = measurements.get(endpoint);
@@ -169,6 +183,7 @@ function measurementsOf(samples: LatencySample[], requests: RequestOutcome[]): M
     tally.total++;
     if (request.failed) tally.failed++;
   }
+  for (const { endpoint, reason } of floorFailures) entry(endpoint).floorFailure ??= reason;
   return measurements;
 }
 

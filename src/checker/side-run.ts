@@ -26,6 +26,8 @@ export interface FloorStepRecord {
   /** Rule pointers that changed the message in this exchange. */
   fired: Set<string>;
   exercised: string[];
+  /** Why this exchange gave no answer or no time (the floor failed, or is off). */
+  failure?: string;
 }
 
 /** Gateway problem codes that mean "v2 could not be asked", i.e. the scenario cannot be judged. */
@@ -94,6 +96,7 @@ export async function runOnFloor(
       ms: result.ms,
       fired: new Set(result.trace.filter((entry) => entry.changed).map((entry) => entry.pointer)),
       exercised: exercisedRules(inventory, match.endpoint.id, result.trace, result.request, result.response),
+      ...(result.failure ? { failure: result.failure } : {}),
     });
     if (!result.response || capture(step.captures, result.response, captures)) break;
   }

@@ -1,5 +1,5 @@
 import type { CompiledEndpoint, Lifecycle } from '../mapping/compiled.js';
-import type { EndpointRules, RuleInventory } from '../mapping/rule-inventory.js';
+import type { DeclaredValue, EndpointRules, RuleInventory } from '../mapping/rule-inventory.js';
 import { covers, matchesExactly, parsePattern } from './path-pattern.js';
 
 export interface ExplainContext {
@@ -13,6 +13,11 @@ export interface ExplainContext {
    * v2-floor run). Undefined when that run was not possible: every step then counts.
    */
   fired?: ReadonlySet<string>;
+  /**
+   * v1's answer (its compared view) the difference was found in, to tell whether v1 had a value
+   * where a `default` writes. Undefined: the difference's own v1 value decides.
+   */
+  v1View?: unknown;
 }
 
 /**
@@ -23,7 +28,7 @@ export interface ExplainContext {
  * that should reproduce v1 (a rename, a template) and did not is never an explanation.
  */
 export function explainDifference(segments: readonly string[], v1: unknown, actual: unknown, context: ExplainContext): string | undefined {
-  return removedEndpoint(context) ?? lifecycleHeader(segments, v1, actual, context.lifecycle) ?? declaredValue(segments, context) ?? lossyRounding(segments, v1, actual, context);
+  return removedEndpoint(context) ?? lifecycleHeader(segments, v1, actual, context.lifecycle) ?? declaredValue(segments, v1, context) ?? lossyRounding(segments, v1, actual, context);
 }
 
 function removedEndpoint({ endpoint, gatewayStatus }: ExplainContext): string | undefined {
@@ -60,10 +65,34 @@ function endpointRules(context: ExplainContext): EndpointRules | undefined {
   return context.endpoint ? context.inventory.endpoints.get(context.endpoint.id) : undefined;
 }
 
-function declaredValue(segments: readonly string[], context: ExplainContext): string | undefined {
+function declaredValue(segments: readonly string[], v1: unknown, context: ExplainContext): string | undefined {
   const candidates = [...(endpointRules(context)?.declared ?? []), ...context.inventory.errorDeclared];
-  const step = candidates.find((candidate) => (!context.fired || context.fired.has(candidate.pointer)) && covers(candidate.pattern, segments));
+  // Without the floor's trace, an error rule is taken to have shaped only error answers.
+  const step = candidates.find(
+    (candidate) =>
+      (context.fired ? context.fired.has(candidate.pointer) : !candidate.errorRule || context.gatewayStatus >= 400) &&
+      covers(candidate.pattern, segments) &&
+      (!candidate.onlyWhereV1Absent || v1HasNothingAt(candidate, segments, v1, context.v1View)),
+  );
   return step ? `declared by the mapping (${step.op} at ${step.pointer}): ${step.description}` : undefined;
+}
+
+/**
+ * Whether v1 had no value where a `default` wrote: at the place the default's path names (an
+ * ancestor of the difference, or the difference itself). `v1: {meta: {}}` against a defaulted
+ * `{meta: {a: 1}}` is v1 data replaced, even though the difference sits at `meta.a`.
+ */
+function v1HasNothingAt(declared: DeclaredValue, segments: readonly string[], v1: unknown, v1View: unknown): boolean {
+  const tokens = declared.pattern.tokens;
+  if (v1View === undefined || tokens.some((token) => token.kind === 'deep')) return v1 === undefined;
+  let node: unknown = v1View;
+  for (const segment of segments.slice(0, tokens.length)) {
+    if (Array.isArray(node)) node = /^\d+$/.test(segment) ? node[Number(segment)] : undefined;
+    else if (typeof node === 'object' && node !== null) node = Object.hasOwn(node, segment) ? (node as Record<string, unknown>)[segment] : undefined;
+    else return true;
+    if (node === undefined) return true;
+  }
+  return node === undefined;
 }
 
 function lossyRounding(segments: readonly string[], v1: unknown, actual: unknown, context: ExplainContext): string | undefined {

@@ -19,6 +19,14 @@ export interface RuleRef {
 /** A step that decides a v1 response value by itself: `set`/`default` of a constant, `remove`, a fixed `status`. */
 export interface DeclaredValue extends RuleRef {
   pattern: PathPattern;
+  /**
+   * A `default`: it writes only where the message has no value, so it accounts for a value only
+   * where v1 had none either. Where v1 had one, the constant stands in for v1 data v2 no longer
+   * sends: lost data, not a declared change.
+   */
+  onlyWhereV1Absent?: boolean;
+  /** From an error rule: it shapes error answers only. */
+  errorRule?: boolean;
 }
 
 export interface ResourceStep {
@@ -73,7 +81,7 @@ export function buildRuleInventory(table: CompiledTable, document: MappingDocume
       }),
     );
   }
-  return { endpoints, errorRules: errorSteps.map(ref), errorDeclared: declaredValues(errorSteps, document), resources };
+  return { endpoints, errorRules: errorSteps.map(ref), errorDeclared: declaredValues(errorSteps, document, true), resources };
 }
 
 function endpointRules(endpoint: CompiledEndpoint, document: MappingDocument): EndpointRules {
@@ -96,10 +104,10 @@ function endpointRules(endpoint: CompiledEndpoint, document: MappingDocument): E
   };
   collectResources(endpoint.request, 'request');
   collectResources([...endpoint.response, ...callSteps, ...errorSteps], 'response');
-  return { rules, resourceSteps, declared: declaredValues([...endpoint.response, ...callSteps, ...errorSteps], document) };
+  return { rules, resourceSteps, declared: [...declaredValues([...endpoint.response, ...callSteps], document), ...declaredValues(errorSteps, document, true)] };
 }
 
-function declaredValues(steps: readonly CompiledStep[], document: MappingDocument): DeclaredValue[] {
+function declaredValues(steps: readonly CompiledStep[], document: MappingDocument, errorRule = false): DeclaredValue[] {
   const declared: DeclaredValue[] = [];
   for (const step of steps) {
     let paths: string[] = [];
@@ -111,7 +119,7 @@ function declaredValues(steps: readonly CompiledStep[], document: MappingDocumen
     }
     for (const path of paths) {
       const pattern = patternOf(path);
-      if (pattern) declared.push({ ...ref(step), pattern });
+      if (pattern) declared.push({ ...ref(step), pattern, ...(step.op === 'default' ? { onlyWhereV1Absent: true } : {}), ...(errorRule ? { errorRule: true } : {}) });
     }
   }
   return declared;

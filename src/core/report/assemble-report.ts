@@ -15,6 +15,8 @@ export interface ScenarioEvidence {
 export interface EndpointMeasurements {
   p50: { v1?: number; gateway?: number; floor?: number };
   requests: { v1: RequestTally; gateway: RequestTally };
+  /** Why the v2 floor failed for this endpoint (the first time), if it ever did. */
+  floorFailure?: string;
 }
 
 /** A v1 route some scenario called that no mapping endpoint matches. */
@@ -62,6 +64,7 @@ export function assembleReport(input: AssembleInput): CompatReport {
       exercised,
       p50: measured?.p50 ?? {},
       requests: measured?.requests ?? NO_REQUESTS(),
+      ...(measured?.floorFailure ? { floorFailure: measured.floorFailure } : {}),
       unexplained: unexplained.get(id) ?? 0,
     };
   };

@@ -5,10 +5,12 @@ import type { NoiseModel } from '../compare/noise.js';
 import type { ObservedResponse } from '../compare/view.js';
 import type { CompiledEndpoint, Lifecycle } from '../mapping/compiled.js';
 import type { RuleInventory } from '../mapping/rule-inventory.js';
-import type { Difference, DirectResult, ScenarioOutcome, ScenarioResult } from '../model/report.js';
+import type { Difference, DifferenceLabel, DirectResult, ScenarioOutcome, ScenarioResult } from '../model/report.js';
 import type { CompiledScenario, CompiledSuite } from '../model/scenario.js';
 import type { ScenarioEvidence } from '../report/assemble-report.js';
+import { ALWAYS_REDACTED } from '../report/redact.js';
 import { checkExpectation } from './expectations.js';
+import { changesStateUnrestored } from './repeatability.js';
 
 /** The mapping endpoint a step's request belongs to (none for an unmapped route). */
 export interface StepEndpoint {
@@ -23,6 +25,8 @@ export interface GatewayDifference {
   status: number;
   /** Rules that changed the message when the checker translated the same exchange (undefined: unknown). */
   fired?: ReadonlySet<string>;
+  /** v1's answer (compared view) the gateway's was compared with. */
+  v1View?: unknown;
 }
 
 export interface JudgeInput {
@@ -57,22 +61,24 @@ export function judgeScenario(input: JudgeInput): ScenarioJudgement {
   const label = (step: number, raw: RawDifference, actor: string, explain?: (raw: RawDifference) => string | undefined) =>
     labelDifference(raw, { step, endpoint: endpoints[step]!.id, ignore, noise, actor, explain });
 
-  const differences = firstPerPlace(
-    input.differences.map(({ step, raw, status, fired }) =>
+  const differences = worstPerPlace(
+    input.differences.map(({ step, raw, status, fired, v1View }) =>
       label(step, raw, 'the gateway', (difference) =>
-        explainDifference(difference.segments, difference.v1, difference.actual, { endpoint: endpoints[step]!.endpoint, inventory: input.inventory, lifecycle: input.lifecycle, gatewayStatus: status, fired }),
+        explainDifference(difference.segments, difference.v1, difference.actual, { endpoint: endpoints[step]!.endpoint, inventory: input.inventory, lifecycle: input.lifecycle, gatewayStatus: status, fired, v1View }),
       ),
     ),
   );
 
+  // Expectation sentences quote response values: the ones at secret places are redacted here.
+  const secret = [...ALWAYS_REDACTED, ...suite.redact];
   const expectations: ScenarioResult['expectations'] = [];
   for (const target of ['v1', 'gateway'] as const) {
     (input.judged?.[target] ?? []).forEach((response, step) => {
       const expect = scenario.steps[step]?.expect;
-      for (const message of expect ? checkExpectation(expect, response) : []) expectations.push({ target, step, message });
+      for (const message of expect ? checkExpectation(expect, response, secret) : []) expectations.push({ target, step, message });
     });
   }
-  let error = input.error;
+  let error = input.error ?? unrepeatableError(scenario, noise);
   const v1Broken = expectations.find((e) => e.target === 'v1');
   if (!error && v1Broken) error = `v1 does not meet the scenario's own expectations (step ${v1Broken.step}: ${v1Broken.message}); fix the scenario, or v1 changed`;
 
@@ -102,19 +108,44 @@ export function judgeScenario(input: JudgeInput): ScenarioJudgement {
 }
 
 function judgeDirect(direct: NonNullable<NonNullable<JudgeInput['judged']>['direct']>, label: (step: number, raw: RawDifference) => Difference): DirectResult {
-  const differences = firstPerPlace(direct.differences.map(({ step, raw }) => label(step, raw)));
+  const differences = worstPerPlace(direct.differences.map(({ step, raw }) => label(step, raw)));
   const different = differences.some((d) => d.label === 'unexplained');
   if (!direct.failure) return { outcome: different ? 'different' : 'identical', differences };
   // A run that got answers but could not go on (a capture found nothing) already shows what breaks.
   return { outcome: different && !direct.failure.unanswered ? 'different' : 'error', error: direct.failure.message, differences };
 }
 
-/** One difference per step and place: the first round's, when later rounds repeat it. */
-function firstPerPlace(differences: Difference[]): Difference[] {
-  const seen = new Map<string, Difference>();
+const SEVERITY: Record<DifferenceLabel, number> = { noise: 0, explained: 1, unexplained: 2 };
+
+/**
+ * One difference per step and place: the most severe any round found there (unexplained over
+ * explained over noise), the earliest among equals. A value a matcher accepted in round 0 and
+ * that is null in round 3 is a break, not noise.
+ */
+function worstPerPlace(differences: Difference[]): Difference[] {
+  const kept = new Map<string, Difference>();
   for (const difference of differences) {
     const key = `${difference.step}\u0000${difference.pointer}`;
-    if (!seen.has(key)) seen.set(key, difference);
+    const before = kept.get(key);
+    if (!before || SEVERITY[difference.label] > SEVERITY[before.label]) kept.set(key, difference);
   }
-  return [...seen.values()];
+  return [...kept.values()];
+}
+
+/**
+ * v1 answered a repeated request with another status: the runs did not start from the same
+ * state, so neither noise nor later rounds can be judged against the first. The scenario cannot
+ * be judged until every run starts from the same state.
+ */
+function unrepeatableError(scenario: CompiledScenario, noise: NoiseModel): string | undefined {
+  const [first] = noise.unrepeatable();
+  if (!first) return undefined;
+  const request = scenario.steps[first.step]?.request;
+  const what = request ? ` (${request.method} ${request.target})` : '';
+  const fix = scenario.reset
+    ? 'the reset hooks do not bring v1 back to the same state before each run; fix the v1 reset hook'
+    : changesStateUnrestored(scenario)
+      ? 'the scenario changes state and nothing restores it; add reset: true (with reset hooks in the suite) so every run starts from the same state'
+      : 'v1 answers this request differently from one time to the next (its data changed under the scenario, or it is flaky); if the scenario depends on data, add reset: true';
+  return `v1 is not repeatable for step ${first.step}${what}: it answered ${first.first}, then ${first.then} to the same request, so nothing was learnt as noise there and later runs saw another state; ${fix}`;
 }

@@ -48,6 +48,8 @@ export interface EndpointEvidence {
   exercised: ReadonlySet<string>;
   p50: { v1?: number; gateway?: number; floor?: number };
   requests: { v1: RequestTally; gateway: RequestTally };
+  /** Why the checker's own calls to v2 (the floor) failed for this endpoint, if they did. */
+  floorFailure?: string;
   unexplained: number;
 }
 
@@ -73,7 +75,7 @@ export function scoreEndpoint(evidence: EndpointEvidence, options: ScoringOption
   if (scenarios.length === 0) {
     return { ...base, verdict: 'untested', score: 0, components: [], ...measured };
   }
-  const components = [coverage(evidence, unexercisedRules), fidelity(evidence), latency(evidence, options), errorRate(evidence)];
+  const components = [coverage(evidence, unexercisedRules), fidelity(evidence), latency(evidence, options, overhead === undefined ? evidence.floorFailure : undefined), errorRate(evidence)];
   const score = round(100 * components.reduce((sum, c) => sum + c.value * c.weight, 0), 1);
   return { ...base, verdict: verdictOf(evidence, components, options), score, components, ...measured };
 }
@@ -106,7 +108,8 @@ export function judgedLatencyRatio(gatewayP50: number, v1P50: number, allowanceM
   return gatewayP50 / (v1P50 + allowanceMs);
 }
 
-function latency(evidence: EndpointEvidence, options: ScoringOptions): ScoreComponent {
+/** `overheadUnmeasured`: why the gateway's own overhead is missing, said in the detail (it is not scored). */
+function latency(evidence: EndpointEvidence, options: ScoringOptions, overheadUnmeasured?: string): ScoreComponent {
   if (evidence.removed) return component('latency', 1, 'removed: not measured');
   const { v1, gateway } = evidence.p50;
   if (v1 === undefined || gateway === undefined) return component('latency', 0, 'no latency samples (every request failed)');
@@ -116,7 +119,8 @@ function latency(evidence: EndpointEvidence, options: ScoringOptions): ScoreComp
   return component(
     'latency',
     value,
-    `p50 gateway ${fmt(gateway)} ms, v1 ${fmt(v1)} ms (ratio ${fmt(gateway / v1)}); judged ${fmt(gateway)} / (${fmt(v1)} + ${options.latencyAllowanceMs}) = ${fmt(judged)} against threshold ${threshold}`,
+    `p50 gateway ${fmt(gateway)} ms, v1 ${fmt(v1)} ms (ratio ${fmt(gateway / v1)}); judged ${fmt(gateway)} / (${fmt(v1)} + ${options.latencyAllowanceMs}) = ${fmt(judged)} against threshold ${threshold}` +
+      (overheadUnmeasured ? `; gateway overhead not measured: ${overheadUnmeasured}` : ''),
   );
 }
 
