@@ -10,16 +10,17 @@ import { translateResponse } from '../core/pipeline/response.js';
 import { parseBody, queryString, readLimited, serializeBody, type UpstreamClient } from '../upstream/upstream-client.js';
 import { lifecycleHeaders } from './lifecycle-headers.js';
 import {
-  incomingHeaders,
+  ALREADY_WRITTEN,
+  incomingV1,
   messageToResponse,
   readRequestBody,
   requestBodyStream,
-  requestIdFor,
   splitUrl,
   streamedResponse,
   upstreamHeaders,
   v1Message,
   type IncomingV1,
+  type RawHeaders,
 } from './message-io.js';
 import { silentObserver, type GatewayObserver } from './observer.js';
 import { PROBLEM_CONTENT_TYPE, problemBody, problemFromError } from './problem.js';
@@ -36,36 +37,39 @@ export interface AppOptions {
 
 type GatewayEnv = { Bindings: Partial<HttpBindings> };
 
+/** Headers the gateway adds to every v1 answer: the lifecycle ones and the request id. */
+type GatewayHeaders = Record<string, string>;
+type Handler = (v1: IncomingV1, extra: GatewayHeaders, c: Context<GatewayEnv>) => Promise<Response>;
+
 /**
  * The gateway as a Hono app: one route per mapped v1 endpoint, compiled once from the table,
- * then a catch-all for the legacy API or a 404. No `listen` here, so tests can call
- * `app.request()` without a socket.
+ * and a not-found handler that passes everything else to the legacy API, or answers 404. No
+ * `listen` here, so tests can call `app.request()` without a socket.
  */
 export function createApp(options: AppOptions): Hono<GatewayEnv> {
   const { table, upstream, legacy } = options;
   const observer = options.observer ?? silentObserver;
-  const lifecycle = lifecycleHeaders(table.lifecycle);
+  const lifecycle: GatewayHeaders = Object.fromEntries(lifecycleHeaders(table.lifecycle));
   const clientHeader = (options.clientHeader ?? 'x-client-id').toLowerCase();
   const app = new Hono<GatewayEnv>();
 
-  const serve = (endpointId: string, handle: (v1: IncomingV1, raw: Record<string, string | string[] | undefined>, extra: Array<[string, string]>, c: Context<GatewayEnv>) => Promise<Response>) =>
+  const serve = (endpointId: string, handle: Handler) =>
     async (c: Context<GatewayEnv>): Promise<Response> => {
       const started = performance.now();
-      const v1: IncomingV1 = { request: c.req.raw, incoming: c.env?.incoming, requestId: '' };
-      const raw = incomingHeaders(v1);
-      v1.requestId = requestIdFor(raw);
-      const extra: Array<[string, string]> = [...lifecycle, ['x-request-id', v1.requestId]];
+      const v1 = incomingV1(c.req.raw, c.env);
+      const extra: GatewayHeaders = { ...lifecycle, 'x-request-id': v1.requestId };
       let response: Response;
       let problem: string | undefined;
       try {
-        response = await handle(v1, raw, extra, c);
+        response = await handle(v1, extra, c);
       } catch (error) {
         const failure = error instanceof CompatError ? error : new CompatError('internal-error', 'the gateway failed unexpectedly; the request id identifies it in the logs', {}, { cause: error });
         if (failure.code === 'internal-error') console.error(`[${v1.requestId}]`, error);
         problem = failure.code;
         response = problemResponse(failure, extra);
       }
-      observer.exchange({ endpoint: endpointId, client: clientOf(raw, clientHeader), status: response.status, seconds: (performance.now() - started) / 1000, problem });
+      const status = response === ALREADY_WRITTEN ? v1.writtenStatus! : response.status;
+      observer.exchange({ endpoint: endpointId, client: clientOf(v1.headers, clientHeader), status, seconds: (performance.now() - started) / 1000, problem });
       return response;
     };
 
@@ -73,69 +77,62 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
     const handler = endpoint.removed ? removedEndpoint(endpoint) : mappedEndpoint(table, endpoint, upstream);
     app.on(endpoint.v1.method, toHonoPath(endpoint.v1), serve(endpoint.id, handler));
   }
-  app.all(
-    '*',
-    serve(legacy ? 'legacy' : 'unmatched', async (v1, raw, extra) => {
+  // The not-found handler rather than a catch-all route: a mapped route then matches alone and
+  // hono calls its handler directly, without composing a middleware chain per request.
+  app.notFound(
+    serve(legacy ? 'legacy' : 'unmatched', async (v1, extra) => {
       if (!legacy) {
         const { path } = splitUrl(v1.request.url);
         throw new CompatError('route-not-found', `${v1.request.method} ${path} is not an endpoint of this API`);
       }
-      return passThrough(legacy, v1, raw, extra);
+      return passThrough(legacy, v1, extra);
     }),
   );
   return app;
 }
 
-function problemResponse(error: CompatError, extra: ReadonlyArray<[string, string]>): Response {
+function problemResponse(error: CompatError, extra: GatewayHeaders): Response {
   const { status, body } = problemFromError(error);
-  const headers = new Headers(extra as Array<[string, string]>);
-  headers.set('content-type', PROBLEM_CONTENT_TYPE);
-  return new Response(JSON.stringify(body), { status, headers });
+  return new Response(JSON.stringify(body), { status, headers: { ...extra, 'content-type': PROBLEM_CONTENT_TYPE } });
 }
 
-function removedEndpoint(endpoint: CompiledEndpoint) {
+function removedEndpoint(endpoint: CompiledEndpoint): Handler {
   const removed = endpoint.removed!;
-  return async (_v1: IncomingV1, _raw: unknown, extra: Array<[string, string]>) => {
+  return async (_v1, extra) => {
     const body = problemBody('endpoint-removed', removed.message, { endpoint: endpoint.id, ...(removed.replacement ? { replacement: removed.replacement } : {}) });
-    const headers = new Headers(extra);
-    headers.set('content-type', PROBLEM_CONTENT_TYPE);
-    return new Response(JSON.stringify({ ...body, status: removed.status }), { status: removed.status, headers });
+    return new Response(JSON.stringify({ ...body, status: removed.status }), { status: removed.status, headers: { ...extra, 'content-type': PROBLEM_CONTENT_TYPE } });
   };
 }
 
-function mappedEndpoint(table: CompiledTable, endpoint: CompiledEndpoint, upstream: UpstreamClient) {
+function mappedEndpoint(table: CompiledTable, endpoint: CompiledEndpoint, upstream: UpstreamClient): Handler {
   // Bodies are streamed through untouched unless some step reads them.
   const streamable = !endpoint.readsRequestBody && !endpoint.readsResponseBody && endpoint.calls.length === 0;
-  return async (v1: IncomingV1, raw: Record<string, string | string[] | undefined>, extra: Array<[string, string]>, c: Context<GatewayEnv>): Promise<Response> => {
-    const headers = upstreamHeaders(v1, raw);
-    const params = c.req.param() as Record<string, string>;
-    if (streamable) return streamThrough(table, endpoint, upstream, v1, v1Message(v1, headers, params, undefined), raw, extra);
-    const body = await readRequestBody(v1, raw, upstream.bodyLimit);
-    const { response } = await exchange(table, endpoint, v1Message(v1, headers, params, body), (request) => upstream.send(request));
+  const hasParams = endpoint.v1.params.length > 0;
+  const send = (request: HttpMessage) => upstream.send(request);
+  return async (v1, extra, c) => {
+    const headers = upstreamHeaders(v1);
+    const params = hasParams ? (c.req.param() as Record<string, string>) : {};
+    if (streamable) return streamThrough(table, endpoint, upstream, v1, v1Message(v1, headers, params, undefined), extra);
+    const body = await readRequestBody(v1, upstream.bodyLimit);
+    const { response } = await exchange(table, endpoint, v1Message(v1, headers, params, body), send);
     return messageToResponse(response, extra);
   };
 }
 
-async function streamThrough(
-  table: CompiledTable,
-  endpoint: CompiledEndpoint,
-  upstream: UpstreamClient,
-  v1: IncomingV1,
-  message: HttpMessage,
-  raw: Record<string, string | string[] | undefined>,
-  extra: Array<[string, string]>,
-): Promise<Response> {
+async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, upstream: UpstreamClient, v1: IncomingV1, message: HttpMessage, extra: GatewayHeaders): Promise<Response> {
   const v2 = translateRequest(endpoint, message);
   const { headers } = serializeBody(undefined, v2.headers);
-  if (raw['content-type']) headers['content-type'] = raw['content-type'];
-  if (raw['content-length']) headers['content-length'] = raw['content-length'];
-  const answer = await upstream.stream(v2.method, v2.path + queryString(v2.query), headers, requestBodyStream(v1, raw));
+  const contentType = v1.headers['content-type'];
+  const contentLength = v1.headers['content-length'];
+  if (contentType) headers['content-type'] = contentType;
+  if (contentLength) headers['content-length'] = contentLength;
+  const answer = await upstream.stream(v2.method, v2.path + queryString(v2.query), headers, requestBodyStream(v1));
   if (isSuccessStatus(answer.status)) {
     // Steps here touch only status and headers (the endpoint reads no body), so the body can flow.
     const translated = translateResponse(table, endpoint, { method: '', path: '', params: {}, query: {}, headers: answer.headers, status: answer.status, body: undefined });
-    return streamedResponse(translated.status, translated.headers, answer.body, extra);
+    return streamedResponse(v1, translated.status, translated.headers, answer.body, extra, { headersAsReceived: endpoint.response.length === 0 });
   }
-  const contentType = answer.headers['content-type'];
+  const answerType = answer.headers['content-type'];
   const bodyBytes = await readLimited(answer.body, upstream.bodyLimit, upstream.origin);
   const errorMessage: HttpMessage = {
     method: '',
@@ -144,25 +141,25 @@ async function streamThrough(
     query: {},
     headers: { ...answer.headers },
     status: answer.status,
-    body: parseBody(bodyBytes, typeof contentType === 'string' ? contentType : undefined, () => bodyBytes as never),
+    body: parseBody(bodyBytes, typeof answerType === 'string' ? answerType : undefined, () => bodyBytes as never),
   };
   delete errorMessage.headers['content-length'];
   return messageToResponse(translateResponse(table, endpoint, errorMessage), extra);
 }
 
-async function passThrough(legacy: UpstreamClient, v1: IncomingV1, raw: Record<string, string | string[] | undefined>, extra: Array<[string, string]>): Promise<Response> {
+async function passThrough(legacy: UpstreamClient, v1: IncomingV1, extra: GatewayHeaders): Promise<Response> {
   const { path, search } = splitUrl(v1.request.url);
-  const headers = upstreamHeaders(v1, raw);
-  if (raw['content-length']) headers['content-length'] = raw['content-length'];
-  const answer = await legacy.stream(v1.request.method, path + search, headers, requestBodyStream(v1, raw));
-  return streamedResponse(answer.status, answer.headers, answer.body, extra);
+  const headers = upstreamHeaders(v1);
+  const contentLength = v1.headers['content-length'];
+  if (contentLength) headers['content-length'] = contentLength;
+  const answer = await legacy.stream(v1.request.method, path + search, headers, requestBodyStream(v1));
+  return streamedResponse(v1, answer.status, answer.headers, answer.body, extra, { headersAsReceived: true });
 }
 
-function clientOf(headers: Record<string, string | string[] | undefined>, clientHeader: string): string {
+function clientOf(headers: RawHeaders, clientHeader: string): string {
   const named = headers[clientHeader];
   if (typeof named === 'string' && named) return named.slice(0, 64);
   const agent = headers['user-agent'];
   const product = typeof agent === 'string' ? /^[A-Za-z0-9._-]+/.exec(agent)?.[0] : undefined;
   return product ?? 'unknown';
 }
-

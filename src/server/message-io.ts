@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { CompatError } from '../core/errors.js';
@@ -7,40 +7,59 @@ import { emptyMessage, isJsonMediaType, type HttpMessage } from '../core/model/h
 import { forwardableHeaders } from '../upstream/hop-by-hop.js';
 import type { OutgoingBody } from '../upstream/upstream-client.js';
 
+/*
+ * The edges of one exchange: the v1 request as @hono/node-server (or `app.request()` in tests)
+ * hands it over, and the v1 answer going back. Served by node, headers stay plain objects end to
+ * end, the shape node:http reads and writes: no request builds or reads a WHATWG `Headers` object.
+ */
+
+/** Headers as node:http hands them over (a field may be absent). */
+export type RawHeaders = Record<string, string | string[] | undefined>;
+/** Headers as node:http and undici take them. */
+export type PlainHeaders = Record<string, string | string[]>;
+
 /** What the gateway knows about one incoming v1 request before translation. */
 export interface IncomingV1 {
   request: Request;
   /** Present when served by @hono/node-server; absent under `app.request()` in tests. */
   incoming?: IncomingMessage;
+  /** The socket's response, when served by @hono/node-server: streamed answers are written to it directly. */
+  outgoing?: ServerResponse;
+  /** The request's headers, lower-case names (node's own object when served by node). */
+  headers: RawHeaders;
   requestId: string;
+  /** Set when the answer was written to `outgoing` directly: its status, for the observer. */
+  writtenStatus?: number;
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
-export function requestIdFor(headers: Record<string, string | string[] | undefined>): string {
+export function incomingV1(request: Request, env: { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined): IncomingV1 {
+  const incoming = env?.incoming;
+  const headers = incoming ? incoming.headers : headersOf(request);
   const given = headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  return { request, incoming, outgoing: env?.outgoing, headers, requestId: typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID() };
 }
 
-export function incomingHeaders(v1: Pick<IncomingV1, 'request' | 'incoming'>): Record<string, string | string[] | undefined> {
-  if (v1.incoming) return v1.incoming.headers;
+function headersOf(request: Request): RawHeaders {
   const headers: Record<string, string> = {};
-  v1.request.headers.forEach((value, name) => {
+  request.headers.forEach((value, name) => {
     headers[name] = value;
   });
   return headers;
 }
 
 /** Headers sent upstream: end-to-end ones only, plus X-Forwarded-* and the request id. */
-export function upstreamHeaders(v1: IncomingV1, raw: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const headers = forwardableHeaders(raw);
+export function upstreamHeaders(v1: IncomingV1): PlainHeaders {
+  const headers = forwardableHeaders(v1.headers);
   const clientAddress = v1.incoming?.socket.remoteAddress;
   if (clientAddress) {
     const prior = headers['x-forwarded-for'];
     headers['x-forwarded-for'] = prior ? `${String(prior)}, ${clientAddress}` : clientAddress;
   }
   headers['x-forwarded-proto'] ??= v1.incoming && 'encrypted' in v1.incoming.socket ? 'https' : 'http';
-  if (typeof raw.host === 'string') headers['x-forwarded-host'] ??= raw.host;
+  const host = v1.headers.host;
+  if (typeof host === 'string') headers['x-forwarded-host'] ??= host;
   headers['x-request-id'] = v1.requestId;
   return headers;
 }
@@ -52,10 +71,15 @@ export function splitUrl(url: string): { path: string; search: string } {
   return mark < 0 ? { path: pathAndQuery, search: '' } : { path: pathAndQuery.slice(0, mark), search: pathAndQuery.slice(mark) };
 }
 
+/** Characters that make a query string need real form decoding. */
+const NEEDS_DECODING = /[%+]/;
+
 export function parseQuery(search: string): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
   if (search.length <= 1) return query;
-  for (const [key, value] of new URLSearchParams(search)) {
+  // Without % or + there is nothing to decode: splitting is what URLSearchParams would do.
+  const pairs: Iterable<[string, string]> = NEEDS_DECODING.test(search) ? new URLSearchParams(search) : splitPairs(search);
+  for (const [key, value] of pairs) {
     const existing = query[key];
     if (existing === undefined) query[key] = value;
     else if (Array.isArray(existing)) existing.push(value);
@@ -64,24 +88,36 @@ export function parseQuery(search: string): Record<string, string | string[]> {
   return query;
 }
 
-export function hasRequestBody(v1: Pick<IncomingV1, 'request' | 'incoming'>, headers: Record<string, string | string[] | undefined>): boolean {
-  if (v1.request.method === 'GET' || v1.request.method === 'HEAD') return false;
+function splitPairs(search: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const part of search.slice(search.startsWith('?') ? 1 : 0).split('&')) {
+    if (part === '') continue;
+    const equals = part.indexOf('=');
+    pairs.push(equals < 0 ? [part, ''] : [part.slice(0, equals), part.slice(equals + 1)]);
+  }
+  return pairs;
+}
+
+export function hasRequestBody(v1: IncomingV1): boolean {
+  const method = v1.request.method;
+  if (method === 'GET' || method === 'HEAD') return false;
   // Without a socket (app.request() in tests) the Request object is all there is.
   if (!v1.incoming) return v1.request.body !== null;
-  return headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+  const length = v1.headers['content-length'];
+  return v1.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** The request body as a stream for passthrough, without reading it. */
-export function requestBodyStream(v1: IncomingV1, headers: Record<string, string | string[] | undefined>): OutgoingBody {
-  if (!hasRequestBody(v1, headers)) return null;
+export function requestBodyStream(v1: IncomingV1): OutgoingBody {
+  if (!hasRequestBody(v1)) return null;
   if (v1.incoming) return v1.incoming;
   return v1.request.body ? Readable.fromWeb(v1.request.body as unknown as NodeWebReadableStream) : null;
 }
 
 /** Reads the request body within a limit (413 past it) and parses JSON bodies (400 if invalid). */
-export async function readRequestBody(v1: IncomingV1, headers: Record<string, string | string[] | undefined>, limit: number): Promise<unknown> {
-  if (!hasRequestBody(v1, headers)) return undefined;
-  const declared = Number(headers['content-length']);
+export async function readRequestBody(v1: IncomingV1, limit: number): Promise<unknown> {
+  if (!hasRequestBody(v1)) return undefined;
+  const declared = Number(v1.headers['content-length']);
   const tooLarge = () => new CompatError('request-body-too-large', `the request body is larger than ${limit} bytes`, { limit });
   if (declared > limit) throw tooLarge();
   const chunks: Uint8Array[] = [];
@@ -94,7 +130,7 @@ export async function readRequestBody(v1: IncomingV1, headers: Record<string, st
   }
   const raw = Buffer.concat(chunks, size);
   if (raw.length === 0) return undefined;
-  const contentType = headers['content-type'];
+  const contentType = v1.headers['content-type'];
   if (!isJsonMediaType(typeof contentType === 'string' ? contentType : undefined)) return raw;
   try {
     return JSON.parse(raw.toString('utf8'));
@@ -103,52 +139,145 @@ export async function readRequestBody(v1: IncomingV1, headers: Record<string, st
   }
 }
 
-export function v1Message(v1: IncomingV1, headers: Record<string, string | string[]>, params: Record<string, string>, body: unknown): HttpMessage {
+export function v1Message(v1: IncomingV1, headers: PlainHeaders, params: Record<string, string>, body: unknown): HttpMessage {
   const { path, search } = splitUrl(v1.request.url);
   return emptyMessage({ method: v1.request.method, path, params: { ...params }, query: parseQuery(search), headers, body });
 }
 
 const NO_BODY_STATUS = new Set([204, 205, 304]);
 
-/** A translated message as a Response; JSON bodies are serialised, empty ones send no content type. */
-export function messageToResponse(message: HttpMessage, extraHeaders: ReadonlyArray<[string, string]>): Response {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(forwardableHeaders(message.headers))) {
-    if (name === 'content-encoding') continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.set(name, String(value));
+/**
+ * Response headers: the message's end-to-end headers, then the gateway's own (`extra` wins).
+ * Repeated fields are joined with ", " except Set-Cookie, which stays a list (RFC 9110 5.3).
+ * Names and values are checked here unless `checked` says they are exactly as undici parsed
+ * them, so a mapping that wrote a bad header fails this exchange (as a 500 problem) rather than
+ * the socket write.
+ */
+function responseHeaders(source: RawHeaders, extra: Readonly<Record<string, string>>, options: { skip?: string; checked?: boolean } = {}): PlainHeaders {
+  const headers = forwardableHeaders(source);
+  if (options.skip) delete headers[options.skip];
+  const check = !options.checked;
+  for (const name in headers) {
+    const value = headers[name]!;
+    if (check) validateHeaderName(name);
+    if (Array.isArray(value)) {
+      if (check) for (const item of value) validateHeaderValue(name, item);
+      if (name !== 'set-cookie') headers[name] = value.join(', ');
+    } else if (typeof value !== 'string' || check) {
+      const text = String(value);
+      if (check) validateHeaderValue(name, text);
+      headers[name] = text;
+    }
   }
-  for (const [name, value] of extraHeaders) headers.set(name, value);
-  let body: ConstructorParameters<typeof Response>[0] = null;
+  for (const name in extra) headers[name] = extra[name]!;
+  return headers;
+}
+
+/**
+ * A Response with plain-object headers (what @hono/node-server writes without conversion). A
+ * list-valued Set-Cookie needs a real Headers object to survive the Response constructor.
+ */
+function responseWith(body: string | Uint8Array | ReadableStream | null, status: number, headers: PlainHeaders): Response {
+  const cookies = headers['set-cookie'];
+  if (!Array.isArray(cookies)) return new Response(body, { status, headers: headers as Record<string, string> });
+  const list = new Headers();
+  for (const name in headers) {
+    const value = headers[name]!;
+    if (Array.isArray(value)) for (const item of value) list.append(name, item);
+    else list.set(name, value);
+  }
+  return new Response(body, { status, headers: list });
+}
+
+/** A translated message as a Response; JSON bodies are serialised, empty ones send no content type. */
+export function messageToResponse(message: HttpMessage, extraHeaders: Readonly<Record<string, string>>): Response {
+  const headers = responseHeaders(message.headers, extraHeaders, { skip: 'content-encoding' });
+  let body: string | Uint8Array | null = null;
   if (message.body === undefined || NO_BODY_STATUS.has(message.status)) {
-    headers.delete('content-type');
+    delete headers['content-type'];
   } else if (message.body instanceof Uint8Array) body = message.body;
   else if (typeof message.body === 'string') body = message.body;
   else {
     body = JSON.stringify(message.body);
-    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    headers['content-type'] ??= 'application/json';
   }
-  return new Response(body, { status: message.status, headers });
+  return responseWith(body, message.status, headers);
 }
 
+/**
+ * An answer already written to the socket. @hono/node-server sends nothing for a response
+ * without a body carrying its `x-hono-already-sent` header (what its RESPONSE_ALREADY_SENT is).
+ * Not RESPONSE_ALREADY_SENT itself: that is built when its module loads, with whichever
+ * Response class is global then, and once a server has started the global one is
+ * @hono/node-server's own, which it would write out again. This has no class to depend on.
+ */
+export const ALREADY_WRITTEN = { status: 200, body: null, headers: new Headers({ 'x-hono-already-sent': 'true' }) } as unknown as Response;
+
+/**
+ * An upstream answer whose body flows through untouched. Served by node, the body is piped
+ * straight into the socket (no web stream in between); under `app.request()` it becomes a web
+ * stream. Either way a client that goes away stops the upstream read, and an upstream that fails
+ * mid-body cuts the client's response short rather than ending it as if complete.
+ */
 export function streamedResponse(
+  v1: IncomingV1,
   status: number,
-  responseHeaders: Record<string, string | string[]>,
+  upstreamHeaders: RawHeaders,
   body: Readable,
-  extraHeaders: ReadonlyArray<[string, string]>,
+  extraHeaders: Readonly<Record<string, string>>,
+  options: { headersAsReceived?: boolean } = {},
 ): Response {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(forwardableHeaders(responseHeaders))) {
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.set(name, String(value));
-  }
+  // Headers exactly as undici parsed them are valid already; steps may have written others.
+  const headers = responseHeaders(upstreamHeaders, extraHeaders, { checked: options.headersAsReceived });
   // A streamed body keeps its declared length; only hop-specific framing is dropped.
-  const length = responseHeaders['content-length'];
-  if (typeof length === 'string') headers.set('content-length', length);
-  for (const [name, value] of extraHeaders) headers.set(name, value);
+  const length = upstreamHeaders['content-length'];
+  if (typeof length === 'string') headers['content-length'] = length;
   if (NO_BODY_STATUS.has(status)) {
+    // Nothing to send; reading the (empty) rest keeps the upstream connection reusable.
     body.resume();
-    return new Response(null, { status, headers });
+    return responseWith(null, status, headers);
   }
-  return new Response(Readable.toWeb(body) as unknown as ReadableStream, { status, headers });
+  if (v1.request.method === 'HEAD') {
+    // hono answers HEAD by dropping the GET answer's body: read none of it.
+    body.destroy();
+    return responseWith(null, status, headers);
+  }
+  const outgoing = v1.outgoing;
+  if (outgoing && !outgoing.headersSent) {
+    outgoing.writeHead(status, headers);
+    pipeToClient(body, outgoing);
+    v1.writtenStatus = status;
+    return ALREADY_WRITTEN;
+  }
+  return responseWith(webStreamOf(body), status, headers);
+}
+
+/** `pipe` with both ends tied: node's `pipeline` would do it too, at several times the CPU per call. */
+function pipeToClient(body: Readable, outgoing: ServerResponse): void {
+  body.once('error', (error) => outgoing.destroy(error));
+  outgoing.once('close', () => {
+    if (!body.readableEnded) body.destroy();
+  });
+  body.pipe(outgoing);
+}
+
+/**
+ * A pull-based web stream over a node stream. Not `Readable.toWeb`: when the reader cancels
+ * while chunks are still flowing (a client gone mid-body), its adapter enqueues a late chunk on
+ * the closed controller and the throw takes the whole process down
+ * (https://github.com/nodejs/node/issues/64529, seen here under load).
+ */
+function webStreamOf(body: Readable): ReadableStream<Uint8Array> {
+  const chunks = body[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value as Uint8Array);
+    },
+    async cancel() {
+      await chunks.return?.();
+      body.destroy();
+    },
+  });
 }

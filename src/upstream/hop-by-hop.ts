@@ -3,34 +3,46 @@
  * https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1), plus the pre-standard ones still seen in
  * the wild. Fields named in `Connection` are hop-by-hop too.
  */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
 
 /** Also never forwarded: recomputed per hop (length, host) or meaningless across a proxy. */
-const RECOMPUTED = new Set(['content-length', 'host', 'expect', 'http2-settings']);
+const RECOMPUTED = ['content-length', 'host', 'expect', 'http2-settings'];
 
+const NOT_FORWARDED = new Set([...HOP_BY_HOP, ...RECOMPUTED]);
+
+/** Runs on every request and response: one pass, and nothing allocated but the result for the usual `Connection` values. */
 export function forwardableHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const connectionListed = new Set(
-    String(headers.connection ?? '')
-      .split(',')
-      .map((token) => token.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  const connection = headers.connection;
+  const connectionListed = connection === undefined || connection === '' ? undefined : extraConnectionTokens(String(connection));
   const result: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
     if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || RECOMPUTED.has(lower) || connectionListed.has(lower)) continue;
+    if (NOT_FORWARDED.has(lower) || connectionListed?.has(lower)) continue;
     result[lower] = value;
   }
+  return result;
+}
+
+const parsedConnectionValues = new Map<string, Set<string> | undefined>();
+
+/**
+ * Field names a `Connection` value lists beyond those never forwarded anyway, or undefined when
+ * there are none (`keep-alive`, `close`: nearly every request). Parsed values are remembered, as
+ * clients send the same few over and over.
+ */
+function extraConnectionTokens(value: string): Set<string> | undefined {
+  const known = parsedConnectionValues.get(value);
+  if (known !== undefined || parsedConnectionValues.has(value)) return known;
+  const tokens = new Set<string>();
+  for (const token of value.split(',')) {
+    const name = token.trim().toLowerCase();
+    if (name && !NOT_FORWARDED.has(name)) tokens.add(name);
+  }
+  const result = tokens.size > 0 ? tokens : undefined;
+  // Bounded: a client inventing a new value per request must not grow memory.
+  if (parsedConnectionValues.size >= 64) parsedConnectionValues.clear();
+  parsedConnectionValues.set(value, result);
   return result;
 }

@@ -26,11 +26,12 @@ export async function exchange(
 ): Promise<ExchangeResult> {
   const v2Request = translateRequest(endpoint, v1Request, trace);
   const upstreamRequests: ExchangeResult['upstreamRequests'] = [{ call: 'main', request: v2Request }];
-  const outbound = (call: CompiledCall, main?: HttpMessage) => {
-    const request = buildCallRequest(call, v2Request, main);
-    upstreamRequests.push({ call: call.id, request });
-    return send(request, { endpoint: endpoint.id, call: call.id });
-  };
+  if (endpoint.calls.length === 0) {
+    // The common case, kept free of the bookkeeping supporting calls need.
+    const main = await send(v2Request, { endpoint: endpoint.id, call: 'main' });
+    return { response: translateResponse(table, endpoint, main, trace), upstreamRequests };
+  }
+  const outbound = (call: CompiledCall, main?: HttpMessage) => sendCall(endpoint, call, v2Request, main, send, upstreamRequests);
   // An optional call may fail in any way (unreachable, timeout, bad JSON) without failing the
   // request; settling every call also lets the main call's own error answer win.
   const early = endpoint.calls.filter((call) => !call.afterMain);
@@ -55,6 +56,19 @@ export async function exchange(
     merged = mergeCall(endpoint, call, outcome.value, merged, trace);
   });
   return { response: translateResponse(table, endpoint, merged as HttpMessage, trace), upstreamRequests };
+}
+
+function sendCall(
+  endpoint: CompiledEndpoint,
+  call: CompiledCall,
+  v2Request: HttpMessage,
+  main: HttpMessage | undefined,
+  send: SendUpstream,
+  upstreamRequests: ExchangeResult['upstreamRequests'],
+): Promise<HttpMessage> {
+  const request = buildCallRequest(call, v2Request, main);
+  upstreamRequests.push({ call: call.id, request });
+  return send(request, { endpoint: endpoint.id, call: call.id });
 }
 
 function buildCallRequest(call: CompiledCall, v2Request: HttpMessage, main: HttpMessage | undefined): HttpMessage {

@@ -42,7 +42,22 @@ export interface CompiledOp {
   /** Paths of the input document the op reads, and paths of the output it writes. */
   reads: string[];
   writes: string[];
+  /**
+   * What `apply` and `undo` do, as plain field edits, for ops that are one (moves, renames,
+   * envelopes, value conversions). Resource rules made only of these compile into one plan per
+   * object shape (resource-plan.ts) instead of running op by op.
+   */
+  edit?: FieldEdit;
+  undoEdit?: FieldEdit;
 }
+
+/**
+ * `relocate`: the value at `from` (if any) moves to `to`, as `transfer` does, converted on the way.
+ * `update`: every value `path` reaches is replaced by `update(value)`, as `updateEach` does.
+ */
+export type FieldEdit =
+  | { kind: 'relocate'; from: ValuePath; to: ValuePath; convert?: (value: unknown, where: string) => unknown }
+  | { kind: 'update'; path: ValuePath; update: (value: unknown) => unknown };
 
 export interface OpSpec {
   id: string;

@@ -88,31 +88,46 @@ export interface Located {
   indices: number[];
 }
 
-/** Every value the path reaches (undefined values are skipped). */
+/**
+ * Every value the path reaches (undefined values are skipped). The walkers here run for every
+ * op of every request, so they are module-level functions (no closure per call) and a path
+ * without `[]` never builds index lists.
+ */
 export function collect(root: unknown, path: ValuePath): Located[] {
+  if (path.wildcards === 0) {
+    const value = getValue(root, path);
+    return value === undefined ? [] : [{ value, indices: [] }];
+  }
   const found: Located[] = [];
-  const walk = (value: unknown, depth: number, indices: number[]): void => {
-    if (value === undefined) return;
-    if (depth === path.segments.length) {
-      found.push({ value, indices });
-      return;
-    }
-    const segment = path.segments[depth]!;
-    if (segment.kind === 'each') {
-      if (!Array.isArray(value)) return;
-      value.forEach((element, index) => walk(element, depth + 1, [...indices, index]));
-    } else if (isRecord(value)) {
-      walk(ownValue(value, segment.key), depth + 1, indices);
-    }
-  };
-  walk(root, 0, []);
+  collectInto(found, root, path.segments, 0, []);
   return found;
+}
+
+function collectInto(found: Located[], value: unknown, segments: readonly Segment[], depth: number, indices: number[]): void {
+  if (value === undefined) return;
+  if (depth === segments.length) {
+    found.push({ value, indices });
+    return;
+  }
+  const segment = segments[depth]!;
+  if (segment.kind === 'each') {
+    if (!Array.isArray(value)) return;
+    for (let index = 0; index < value.length; index++) collectInto(found, value[index], segments, depth + 1, [...indices, index]);
+  } else if (isRecord(value)) {
+    collectInto(found, ownValue(value, segment.key), segments, depth + 1, indices);
+  }
 }
 
 /** The value at a path without `[]`, or undefined. */
 export function getValue(root: unknown, path: ValuePath): unknown {
+  return valueAt(root, path.segments, path.segments.length);
+}
+
+/** The value reached by the first `length` segments, all keys; undefined past a non-object or a `[]`. */
+function valueAt(root: unknown, segments: readonly Segment[], length: number): unknown {
   let value = root;
-  for (const segment of path.segments) {
+  for (let depth = 0; depth < length; depth++) {
+    const segment = segments[depth]!;
     if (segment.kind === 'each' || !isRecord(value)) return undefined;
     value = ownValue(value, segment.key);
   }
@@ -150,40 +165,41 @@ export function setValue(root: unknown, path: ValuePath, value: unknown, indices
 
 /** Deletes every value the path reaches, then deletes containers the deletion left empty. */
 export function removeValue(root: unknown, path: ValuePath): void {
-  const walk = (value: unknown, depth: number): boolean => {
-    const segment = path.segments[depth]!;
-    const last = depth === path.segments.length - 1;
-    if (segment.kind === 'each') {
-      if (!Array.isArray(value)) return false;
-      if (last) {
-        const had = value.length > 0;
-        value.length = 0;
-        return had;
-      }
-      let changed = false;
-      // Elements the deletion left empty are deleted too; an array left with nothing else is empty.
-      let emptied = value.length > 0 && depth + 1 >= path.pruneFrom;
-      for (const element of value) {
-        const elementChanged = walk(element, depth + 1);
-        changed = elementChanged || changed;
-        if (!elementChanged || !isEmptyContainer(element)) emptied = false;
-      }
-      if (emptied) value.length = 0;
-      return changed;
-    }
-    if (!isRecord(value) || !Object.hasOwn(value, segment.key)) return false;
+  if (path.segments.length > 0) removeAt(root, path.segments, 0, path.pruneFrom);
+}
+
+function removeAt(value: unknown, segments: readonly Segment[], depth: number, pruneFrom: number): boolean {
+  const segment = segments[depth]!;
+  const last = depth === segments.length - 1;
+  if (segment.kind === 'each') {
+    if (!Array.isArray(value)) return false;
     if (last) {
-      delete value[segment.key];
-      return true;
+      const had = value.length > 0;
+      value.length = 0;
+      return had;
     }
-    const child = value[segment.key];
-    const changed = walk(child, depth + 1);
-    if (changed && depth + 1 >= path.pruneFrom && isEmptyContainer(child)) {
-      delete value[segment.key];
+    let changed = false;
+    // Elements the deletion left empty are deleted too; an array left with nothing else is empty.
+    let emptied = value.length > 0 && depth + 1 >= pruneFrom;
+    for (const element of value) {
+      const elementChanged = removeAt(element, segments, depth + 1, pruneFrom);
+      changed = elementChanged || changed;
+      if (!elementChanged || !isEmptyContainer(element)) emptied = false;
     }
+    if (emptied) value.length = 0;
     return changed;
-  };
-  if (path.segments.length > 0) walk(root, 0);
+  }
+  if (!isRecord(value) || !Object.hasOwn(value, segment.key)) return false;
+  if (last) {
+    delete value[segment.key];
+    return true;
+  }
+  const child = value[segment.key];
+  const changed = removeAt(child, segments, depth + 1, pruneFrom);
+  if (changed && depth + 1 >= pruneFrom && isEmptyContainer(child)) {
+    delete value[segment.key];
+  }
+  return changed;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -216,6 +232,22 @@ export function sectionOf(path: ValuePath): string {
 
 /** Replaces every value the path reaches (null included) by `update(value)`. */
 export function updateEach(root: unknown, path: ValuePath, update: (value: unknown) => unknown): unknown {
+  // The two shapes nearly every mapping uses, without building the list of locations first:
+  // one value (`body`, `id`, `metadata.tags`) and every element of one array (`body[]`).
+  if (path.wildcards === 0) {
+    const value = getValue(root, path);
+    return value === undefined ? root : setValue(root, path, update(value));
+  }
+  const last = path.segments.length - 1;
+  if (path.wildcards === 1 && path.segments[last]!.kind === 'each') {
+    const array = valueAt(root, path.segments, last);
+    if (!Array.isArray(array)) return root;
+    for (let index = 0; index < array.length; index++) {
+      const element = array[index];
+      if (element !== undefined) array[index] = update(element);
+    }
+    return root;
+  }
   for (const { value, indices } of collect(root, path)) {
     root = setValue(root, path, update(value), indices);
   }

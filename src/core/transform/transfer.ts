@@ -1,5 +1,5 @@
 import type { Converter } from './convert.js';
-import { collect, removeValue, setValue, type Segment, type ValuePath } from './path.js';
+import { collect, getValue, removeValue, setValue, type Segment, type ValuePath } from './path.js';
 
 const keep: Converter = (value) => value;
 
@@ -20,15 +20,25 @@ export function transfer(root: unknown, from: ValuePath, to: ValuePath, options:
 /** The same between two documents (a supporting call's response into the main response). */
 export function transferAcross(source: unknown, target: unknown, from: ValuePath, to: ValuePath, options: TransferOptions = {}): unknown {
   const convert = options.convert ?? keep;
+  if (from.wildcards === 0 && to.wildcards === 0) {
+    // One value from one place to one place (renames, most moves): no location lists.
+    const value = getValue(source, from);
+    if (value === undefined) return target;
+    if (!options.keepSource) removeValue(source, from);
+    return setValue(target, to, convert(options.keepSource ? copyOf(value) : value, from.text));
+  }
   const found = collect(source, from);
   if (found.length === 0) return carryEmptyArray(source, target, from, to, options.keepSource ?? false);
   if (!options.keepSource) removeValue(source, from);
   for (const { value, indices } of found) {
-    // A copy must not share objects with its source: a later step changing one would change both.
-    const own = options.keepSource && typeof value === 'object' && value !== null ? structuredClone(value) : value;
-    target = setValue(target, to, convert(own, from.text), indices);
+    target = setValue(target, to, convert(options.keepSource ? copyOf(value) : value, from.text), indices);
   }
   return target;
+}
+
+/** A copy must not share objects with its source: a later step changing one would change both. */
+function copyOf(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
 }
 
 /** Undoes a copy from `from` to `to`: deletes the copied values, and the empty array an empty source became. */

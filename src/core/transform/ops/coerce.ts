@@ -16,13 +16,16 @@ export const coerce: OpSpec = {
     const path = context.parsePath(field);
     const toV2 = converterFor(v2);
     const toV1 = converterFor(v1);
-    const convert = (converter: typeof toV2) => (root: unknown) => updateEach(root, path, (value) => converter(value, field));
-    const [forward, backward] = context.direction === 'to-v2' ? [toV2, toV1] : [toV1, toV2];
+    const [toward, back] = context.direction === 'to-v2' ? [toV2, toV1] : [toV1, toV2];
+    const forward = (value: unknown) => toward(value, field);
+    const backward = (value: unknown) => back(value, field);
     return {
       op: 'coerce',
       description: `\`${field}\` is ${article(v1)} ${v1} in v1 and ${article(v2)} ${v2} in v2.`,
-      apply: convert(forward),
-      undo: convert(backward),
+      apply: (root) => updateEach(root, path, forward),
+      undo: (root) => updateEach(root, path, backward),
+      edit: { kind: 'update', path, update: forward },
+      undoEdit: { kind: 'update', path, update: backward },
       // A number such as 1.5 coerced to integer would be rejected, never rounded.
       lossy: false,
       reads: [field],

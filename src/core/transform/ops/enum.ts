@@ -28,14 +28,16 @@ export const enumMap: OpSpec = {
     const path = context.parsePath(field);
     const forward = context.direction === 'to-v2' ? toV2 : toV1;
     const backward = context.direction === 'to-v2' ? toV1 : toV2;
-    const remap = (table: Map<Scalar, Scalar>) => (root: unknown) =>
-      updateEach(root, path, (value) => (table.has(value as Scalar) ? table.get(value as Scalar) : value));
+    const remap = (table: Map<Scalar, Scalar>) => (value: unknown) => (table.has(value as Scalar) ? table.get(value as Scalar) : value);
+    const [forwardValue, backwardValue] = [remap(forward), remap(backward)];
     const pairs = [...toV2].map(([v1, v2]) => `\`${String(v1)}\` → \`${String(v2)}\``).join(', ');
     return {
       op: 'enum',
       description: `\`${field}\` values changed (v1 → v2): ${pairs}.`,
-      apply: remap(forward),
-      undo: remap(backward),
+      apply: (root) => updateEach(root, path, forwardValue),
+      undo: (root) => updateEach(root, path, backwardValue),
+      edit: { kind: 'update', path, update: forwardValue },
+      undoEdit: { kind: 'update', path, update: backwardValue },
       lossy: false,
       reads: [field],
       writes: [field],

@@ -22,6 +22,8 @@ export function compileRelocation(opId: string, args: unknown, context: CompileC
     description: description(from, to, as as string | undefined),
     apply: (root) => transfer(root, fromPath, toPath, { convert }),
     undo: (root) => transfer(root, toPath, fromPath, { convert: back }),
+    edit: { kind: 'relocate', from: fromPath, to: toPath, convert },
+    undoEdit: { kind: 'relocate', from: toPath, to: fromPath, convert: back },
     lossy: false,
     reads: [from],
     writes: [to],

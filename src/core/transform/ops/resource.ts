@@ -1,6 +1,7 @@
 import type { CompileContext, OpSpec } from '../op.js';
 import { requireRecord, requireString } from '../op-args.js';
 import { updateEach } from '../path.js';
+import { plannedResourceTransform } from '../resource-plan.js';
 import { closestWord } from '../../spelling.js';
 
 export const resource: OpSpec = {
@@ -19,7 +20,10 @@ export const resource: OpSpec = {
       context.fail(`unknown resource "${name}"${hint ? `; did you mean "${hint}"?` : ''} ${known.length ? `Resources declared: ${known.join(', ')}` : 'Declare it under resources:'}`);
     }
     const path = context.parsePath(at);
-    const [forward, backward] = context.direction === 'to-v2' ? [target.toV2, target.toV1] : [target.toV1, target.toV2];
+    // Planned per object shape where the rules allow it (resource-plan.ts), op by op otherwise.
+    const toV2 = plannedResourceTransform(target.rules, 'to-v2', target.toV2);
+    const toV1 = plannedResourceTransform(target.rules, 'to-v1', target.toV1);
+    const [forward, backward] = context.direction === 'to-v2' ? [toV2, toV1] : [toV1, toV2];
     return {
       op: 'resource',
       description: `\`${at}\` is a ${name}.`,

@@ -52,22 +52,23 @@ export const scale: OpSpec = {
     const path = context.parsePath(field);
     const toV2 = linear(v1, v2, round);
     const toV1 = linear(v2, v1, round);
-    const rescale = (fn: (x: number) => number) => (root: unknown) =>
-      updateEach(root, path, (value) => {
-        if (value === null) return value;
-        if (typeof value !== 'number') throw new TransformError(`expected a number at ${field}, got ${describeValue(value)}`, field);
-        return fn(value);
-      });
-    const forward = context.direction === 'to-v2' ? toV2 : toV1;
-    const backward = context.direction === 'to-v2' ? toV1 : toV2;
+    const rescale = (fn: (x: number) => number) => (value: unknown) => {
+      if (value === null) return value;
+      if (typeof value !== 'number') throw new TransformError(`expected a number at ${field}, got ${describeValue(value)}`, field);
+      return fn(value);
+    };
+    const forward = rescale(context.direction === 'to-v2' ? toV2 : toV1);
+    const backward = rescale(context.direction === 'to-v2' ? toV1 : toV2);
     // v1 -> v2 -> v1 is exact (checked above); v2 values between the images of v1 values are
     // rounded on the way back, which is what "lossy" tells the reader.
     const lossy = round && losesIntegers(v2, v1, round);
     return {
       op: 'scale',
       description: `\`${field}\` is rescaled from ${v1[0]}..${v1[1]} (v1) to ${v2[0]}..${v2[1]} (v2)${lossy ? '; v2 values between steps are rounded for v1 clients' : ''}.`,
-      apply: rescale(forward),
-      undo: rescale(backward),
+      apply: (root) => updateEach(root, path, forward),
+      undo: (root) => updateEach(root, path, backward),
+      edit: { kind: 'update', path, update: forward },
+      undoEdit: { kind: 'update', path, update: backward },
       lossy,
       reads: [field],
       writes: [field],

@@ -26,6 +26,8 @@ function compileEnvelope(kind: 'wrap' | 'unwrap', args: unknown, context: Compil
         : `\`${outer.text}\` is wrapped in an envelope under \`${key}\`.`,
     apply: kind === 'wrap' ? intoEnvelope : outOfEnvelope,
     undo: kind === 'wrap' ? outOfEnvelope : intoEnvelope,
+    edit: kind === 'wrap' ? { kind: 'relocate', from: outer, to: inner } : { kind: 'relocate', from: inner, to: outer },
+    undoEdit: kind === 'wrap' ? { kind: 'relocate', from: inner, to: outer } : { kind: 'relocate', from: outer, to: inner },
     // Unwrapping drops the envelope's other members (e.g. `meta`); undo cannot bring them back.
     lossy: kind === 'unwrap',
     reads: [kind === 'wrap' ? outer.text : text],
