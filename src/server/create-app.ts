@@ -7,7 +7,9 @@ import { isSuccessStatus, type HttpMessage } from '../core/model/http-message.js
 import { exchange } from '../core/pipeline/exchange.js';
 import { translateRequest } from '../core/pipeline/request.js';
 import { translateResponse } from '../core/pipeline/response.js';
+import { decodeBody } from '../upstream/content-encoding.js';
 import { parseBody, queryString, readLimited, serializeBody, type UpstreamClient } from '../upstream/upstream-client.js';
+import { toUpstreamProblem } from '../upstream/upstream-errors.js';
 import { lifecycleHeaders } from './lifecycle-headers.js';
 import {
   ALREADY_WRITTEN,
@@ -133,7 +135,10 @@ async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, u
     return streamedResponse(v1, translated.status, translated.headers, answer.body, extra, { headersAsReceived: endpoint.response.length === 0 });
   }
   const answerType = answer.headers['content-type'];
-  const bodyBytes = await readLimited(answer.body, upstream.bodyLimit, upstream.origin);
+  const received = await readLimited(answer.body, upstream.bodyLimit, upstream.origin).catch((error: unknown) => {
+    throw toUpstreamProblem(error, upstream.origin);
+  });
+  const bodyBytes = decodeBody(received, answer.headers['content-encoding'], upstream.origin);
   const errorMessage: HttpMessage = {
     method: '',
     path: '',
@@ -144,6 +149,7 @@ async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, u
     body: parseBody(bodyBytes, typeof answerType === 'string' ? answerType : undefined, () => bodyBytes as never),
   };
   delete errorMessage.headers['content-length'];
+  delete errorMessage.headers['content-encoding'];
   return messageToResponse(translateResponse(table, endpoint, errorMessage), extra);
 }
 
