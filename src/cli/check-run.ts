@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { runSuite } from '../checker/run-suite.js';
+import { runSuite, type SuiteRunOptions } from '../checker/run-suite.js';
 import { TargetConfigurationError } from '../checker/targets.js';
 import type { CompatReport } from '../core/model/report.js';
 import type { LoadedMapping } from '../io/load-mapping.js';
@@ -12,20 +12,16 @@ import { printSummary, progressPrinter } from './check-output.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export interface CheckRequest {
+/** The run settings a check passes straight to the suite runner. */
+type RunSettings = Pick<SuiteRunOptions, 'repeat' | 'warmup' | 'concurrency' | 'timeoutMs' | 'performanceThreshold' | 'latencyAllowanceMs' | 'minScore'>;
+
+export interface CheckRequest extends RunSettings {
   suite: LoadedSuite;
   mapping: LoadedMapping;
   v1Url: string;
   v2Url?: string;
   gatewayUrl?: string;
   direct: boolean;
-  repeat?: number;
-  warmup?: number;
-  concurrency?: number;
-  timeoutMs?: number;
-  performanceThreshold?: number;
-  latencyAllowanceMs?: number;
-  minScore?: number;
   tags: string[];
   outDir: string;
   formats: ReportFormat[];
