@@ -76,14 +76,21 @@ function askUsage(child: ChildProcess, entry: string): Promise<ProcessUsage> {
 
 /** Closing the IPC channel makes the child exit on its own; a kill follows if it lingers. */
 function stopChild(child: ChildProcess): Promise<void> {
+  return stopProcess(child, 2_000, () => {
+    if (child.connected) child.disconnect();
+    else child.kill('SIGTERM');
+  });
+}
+
+/** Asks a process to stop, then kills it if it has not exited within `graceMs`. */
+export function stopProcess(child: ChildProcess, graceMs: number, askToStop: () => void): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
     });
-    if (child.connected) child.disconnect();
-    else child.kill('SIGTERM');
+    askToStop();
   });
 }

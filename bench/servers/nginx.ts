@@ -5,7 +5,7 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { ProcessUsage } from './protocol.js';
-import type { ServerUnderTest } from './launch.js';
+import { stopProcess, type ServerUnderTest } from './launch.js';
 
 /*
  * nginx as the C floor of a proxy hop: proxy_pass with upstream keep-alive, one worker (the Node
@@ -147,13 +147,5 @@ async function processTreeUsage(pid: number): Promise<ProcessUsage> {
 }
 
 function stopMaster(master: ChildProcess): Promise<void> {
-  if (master.exitCode !== null || master.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => master.kill('SIGKILL'), 3_000);
-    master.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    master.kill('SIGTERM');
-  });
+  return stopProcess(master, 3_000, () => master.kill('SIGTERM'));
 }

@@ -9,8 +9,9 @@ import type { MappingDocument } from '../../src/core/model/mapping.js';
 import type { CompatReport } from '../../src/core/model/report.js';
 import { compileSuite } from '../../src/core/scenario/compile-suite.js';
 import { checkExpectation } from '../../src/core/scenario/expectations.js';
-import { listen, type ListeningServer } from '../../src/server/listen.js';
-import { runCli, tempDir } from './support/cli.js';
+import type { ListeningServer } from '../../src/server/listen.js';
+import { startCheckWorkspace, type CheckWorkspace } from './support/check-workspace.js';
+import { runCli } from './support/cli.js';
 
 /*
  * How differences and expectations are judged, against tiny services: a break that only shows
@@ -21,7 +22,8 @@ const V1_TIME = '2026-01-01T00:00:00Z';
 
 let v1: ListeningServer;
 let v2: ListeningServer;
-let folder: { dir: string; remove: () => Promise<void> };
+let folder: CheckWorkspace['folder'];
+let closeWorkspace: (() => Promise<void>) | undefined;
 let v2Reads = 0;
 
 beforeAll(async () => {
@@ -34,8 +36,7 @@ beforeAll(async () => {
   next.get('/v2/things/:id', (c) => c.json({ id: Number(c.req.param('id')), updated_at: ++v2Reads <= 2 ? '2026-01-01T00:00:05Z' : null }));
   next.get('/v2/items/:id', (c) => c.json({ id: Number(c.req.param('id')) }));
   next.get('/v2/empty', (c) => c.json([]));
-  [v1, v2] = await Promise.all([listen(legacy), listen(next)]);
-  folder = await tempDir();
+  ({ v1, v2, folder, close: closeWorkspace } = await startCheckWorkspace(legacy, next));
   await writeFile(
     join(folder.dir, 'mapping.yaml'),
     [
@@ -49,10 +50,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await Promise.all([v1?.close(), v2?.close()]);
-  await folder?.remove();
-});
+afterAll(() => closeWorkspace?.());
 
 async function check(name: string, lines: string[], repeat: number): Promise<{ code: number; report: CompatReport }> {
   const suite = join(folder.dir, `${name}.yaml`);

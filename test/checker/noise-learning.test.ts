@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompatReport } from '../../src/core/model/report.js';
-import { listen, type ListeningServer } from '../../src/server/listen.js';
-import { runCli, tempDir } from './support/cli.js';
+import type { ListeningServer } from '../../src/server/listen.js';
+import { startCheckWorkspace, type CheckWorkspace } from './support/check-workspace.js';
+import { runCli } from './support/cli.js';
 
 /*
  * Noise in the manner of Diffy, without a third deployment: a timestamp v1 stamps on every call
@@ -15,7 +16,8 @@ import { runCli, tempDir } from './support/cli.js';
 
 let v1: ListeningServer;
 let v2: ListeningServer;
-let folder: { dir: string; remove: () => Promise<void> };
+let folder: CheckWorkspace['folder'];
+let closeWorkspace: (() => Promise<void>) | undefined;
 
 const FIXED = '2026-01-01T00:00:00.000Z';
 
@@ -26,8 +28,7 @@ beforeAll(async () => {
   const next = new Hono();
   next.get('/v2/things/:id', (c) => c.json({ id: c.req.param('id'), title: 'thing', generated_at: new Date().toISOString() }));
   next.get('/v2/fixed/:id', (c) => c.json({ id: c.req.param('id'), generated_at: new Date(Date.now() + 60_000).toISOString() }));
-  [v1, v2] = await Promise.all([listen(legacy), listen(next)]);
-  folder = await tempDir();
+  ({ v1, v2, folder, close: closeWorkspace } = await startCheckWorkspace(legacy, next));
   await writeFile(
     join(folder.dir, 'mapping.yaml'),
     [
@@ -44,10 +45,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await Promise.all([v1?.close(), v2?.close()]);
-  await folder?.remove();
-});
+afterAll(() => closeWorkspace?.());
 
 async function check(name: string, request: string): Promise<{ code: number; report: CompatReport }> {
   const suite = join(folder.dir, `${name}.yaml`);

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompatReport } from '../../src/core/model/report.js';
-import { listen, type ListeningServer } from '../../src/server/listen.js';
-import { runCli, tempDir } from './support/cli.js';
+import type { ListeningServer } from '../../src/server/listen.js';
+import { startCheckWorkspace, type CheckWorkspace } from './support/check-workspace.js';
+import { runCli } from './support/cli.js';
 
 /*
  * "Reports never contain secrets": not in differences, and not in the sentences either. A
@@ -18,7 +19,8 @@ const FORMATS = ['report.json', 'report.md', 'report.html', 'junit.xml'];
 
 let v1: ListeningServer;
 let v2: ListeningServer;
-let folder: { dir: string; remove: () => Promise<void> };
+let folder: CheckWorkspace['folder'];
+let closeWorkspace: (() => Promise<void>) | undefined;
 
 function service(side: 'v1' | 'v2'): Hono {
   const app = new Hono();
@@ -33,8 +35,7 @@ function service(side: 'v1' | 'v2'): Hono {
 }
 
 beforeAll(async () => {
-  [v1, v2] = await Promise.all([listen(service('v1')), listen(service('v2'))]);
-  folder = await tempDir();
+  ({ v1, v2, folder, close: closeWorkspace } = await startCheckWorkspace(service('v1'), service('v2')));
   await writeFile(
     join(folder.dir, 'mapping.yaml'),
     ['name: login', 'upstream: http://127.0.0.1:1', 'endpoints:', '  - { id: login, v1: "POST /login", v2: "POST /v2/login" }', '  - { id: me, v1: "GET /me", v2: "GET /v2/me" }'].join('\n'),
@@ -61,10 +62,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await Promise.all([v1?.close(), v2?.close()]);
-  await folder?.remove();
-});
+afterAll(() => closeWorkspace?.());
 
 describe('secrets in failed expectations and errors', () => {
   it('are redacted in all four report formats', async () => {

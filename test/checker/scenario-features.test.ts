@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompatReport } from '../../src/core/model/report.js';
-import { listen, type ListeningServer } from '../../src/server/listen.js';
-import { runCli, tempDir } from './support/cli.js';
+import type { ListeningServer } from '../../src/server/listen.js';
+import { startCheckWorkspace, type CheckWorkspace } from './support/check-workspace.js';
+import { runCli } from './support/cli.js';
 
 /*
  * Suite features end to end against two tiny services whose answers differ in every way a
@@ -16,7 +17,8 @@ import { runCli, tempDir } from './support/cli.js';
 const TOKEN = 't0k-3n';
 let v1: ListeningServer;
 let v2: ListeningServer;
-let folder: { dir: string; remove: () => Promise<void> };
+let folder: CheckWorkspace['folder'];
+let closeWorkspace: (() => Promise<void>) | undefined;
 const resets = { v1: 0, v2: 0 };
 
 interface Item {
@@ -56,8 +58,7 @@ function service(side: 'v1' | 'v2'): Hono {
 }
 
 beforeAll(async () => {
-  [v1, v2] = await Promise.all([listen(service('v1')), listen(service('v2'))]);
-  folder = await tempDir();
+  ({ v1, v2, folder, close: closeWorkspace } = await startCheckWorkspace(service('v1'), service('v2')));
   await writeFile(
     join(folder.dir, 'mapping.yaml'),
     [
@@ -109,10 +110,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await Promise.all([v1?.close(), v2?.close()]);
-  await folder?.remove();
-});
+afterAll(() => closeWorkspace?.());
 
 async function check(out: string, extra: string[] = []) {
   const run = await runCli(['check', '--suite', join(folder.dir, 'suite.yaml'), '--v1', v1.url, '--v2', v2.url, '--warmup', '0', '--repeat', '2', '--out', join(folder.dir, out), ...extra], { env: { FEATURE_TOKEN: TOKEN } });
