@@ -16,6 +16,10 @@ export const PROBLEMS = {
   'upstream-unreachable': { status: 502, title: 'The upstream service could not be reached' },
   'upstream-timeout': { status: 504, title: 'The upstream service did not answer in time' },
   'upstream-call-failed': { status: 502, title: 'A supporting v2 call failed' },
+  'too-many-calls': { status: 502, title: 'Serving this request would take more v2 calls than allowed' },
+  'request-too-many-items': { status: 413, title: 'The request names more items than this gateway serves at once' },
+  'handler-failed': { status: 502, title: 'The endpoint handler failed' },
+  'invalid-query-value': { status: 400, title: 'A query parameter has a value this endpoint does not accept' },
   'internal-error': { status: 500, title: 'Unexpected gateway failure' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

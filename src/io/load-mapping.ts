@@ -79,12 +79,13 @@ async function importFunctions(document: MappingDocument, mappingFile: string) {
       continue;
     }
     const absolute = resolve(dirname(mappingFile), modulePath);
-    if (!modules.has(absolute)) modules.set(absolute, import(pathToFileURL(absolute).href) as Promise<Record<string, unknown>>);
+    if (!modules.has(absolute)) modules.set(absolute, importModule(absolute));
     try {
       const module = await modules.get(absolute)!;
       const candidate = module[exportName];
       if (typeof candidate !== 'function') {
-        problems.push({ severity: 'error', pointer, message: `${modulePath} has no exported function "${exportName}"; exports: ${Object.keys(module).join(', ') || 'none'}` });
+        const exports = Object.keys(module).filter((name) => name !== 'default' && name !== 'module.exports');
+        problems.push({ severity: 'error', pointer, message: `${modulePath} has no exported function "${exportName}"; exports: ${exports.join(', ') || 'none'}` });
       } else found.set(reference, candidate as TransformFunction);
     } catch (error) {
       problems.push({ severity: 'error', pointer, message: `cannot import ${modulePath}: ${(error as Error).message.split('\n')[0]}` });
@@ -93,10 +94,23 @@ async function importFunctions(document: MappingDocument, mappingFile: string) {
   return { found, problems };
 }
 
+/**
+ * TypeScript modules load through tsx as ES modules wherever they live: a folder without a
+ * package.json (a ConfigMap mount such as /etc/api-compat) would otherwise make Node treat a
+ * `.ts` file as CommonJS and hide its named exports. JavaScript loads with Node's own rules.
+ */
+async function importModule(absolute: string): Promise<Record<string, unknown>> {
+  if (/\.[cm]?tsx?$/.test(absolute)) {
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<string, unknown>;
+  }
+  return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+}
+
 function findFunctionReferences(value: unknown, path: Array<string | number> = []): Array<{ reference: string; pointer: string }> {
   if (Array.isArray(value)) return value.flatMap((item, i) => findFunctionReferences(item, [...path, i]));
   if (typeof value !== 'object' || value === null) return [];
   return Object.entries(value).flatMap(([key, item]) =>
-    key === 'fn' && typeof item === 'string' ? [{ reference: item, pointer: pointerOf(...path, key) }] : findFunctionReferences(item, [...path, key]),
+    (key === 'fn' || key === 'handler') && typeof item === 'string' ? [{ reference: item, pointer: pointerOf(...path, key) }] : findFunctionReferences(item, [...path, key]),
   );
 }

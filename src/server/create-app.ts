@@ -5,6 +5,10 @@ import type { CompiledEndpoint, CompiledTable } from '../core/mapping/compiled.j
 import { toHonoPath } from '../core/mapping/route.js';
 import { isSuccessStatus, type HttpMessage } from '../core/model/http-message.js';
 import { exchange } from '../core/pipeline/exchange.js';
+import { gatewayErrorMessage } from '../core/pipeline/gateway-error.js';
+import { variantHolds } from '../core/pipeline/match.js';
+import { newContext, snapshotRequest, type RequestView } from '../core/model/exchange-context.js';
+import { requestUrl } from './request-url.js';
 import { translateRequest } from '../core/pipeline/request.js';
 import { translateResponse } from '../core/pipeline/response.js';
 import { decodeBody } from '../upstream/content-encoding.js';
@@ -15,6 +19,7 @@ import {
   ALREADY_WRITTEN,
   incomingV1,
   messageToResponse,
+  parseQuery,
   readRequestBody,
   requestBodyStream,
   splitUrl,
@@ -59,6 +64,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
     async (c: Context<GatewayEnv>): Promise<Response> => {
       const started = performance.now();
       const v1 = incomingV1(c.req.raw, c.env);
+      v1.endpoint = endpointId;
       const extra: GatewayHeaders = { ...lifecycle, 'x-request-id': v1.requestId };
       let response: Response;
       let problem: string | undefined;
@@ -68,34 +74,70 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
         const failure = error instanceof CompatError ? error : new CompatError('internal-error', 'the gateway failed unexpectedly; the request id identifies it in the logs', {}, { cause: error });
         if (failure.code === 'internal-error') console.error(`[${v1.requestId}]`, error);
         problem = failure.code;
-        response = problemResponse(failure, extra);
+        response = problemResponse(table, v1, failure, extra);
       }
       const status = response === ALREADY_WRITTEN ? v1.writtenStatus! : response.status;
-      observer.exchange({ endpoint: endpointId, client: clientOf(v1.headers, clientHeader), status, seconds: (performance.now() - started) / 1000, problem });
+      observer.exchange({ endpoint: v1.endpoint, client: clientOf(v1.headers, clientHeader), status, seconds: (performance.now() - started) / 1000, problem });
       return response;
     };
 
+  const unmatched = async (v1: IncomingV1, extra: GatewayHeaders): Promise<Response> => {
+    if (!legacy) {
+      const { path } = splitUrl(v1.request.url);
+      throw new CompatError('route-not-found', `${v1.request.method} ${path} is not an endpoint of this API`);
+    }
+    v1.endpoint = 'legacy';
+    return passThrough(legacy, v1, extra);
+  };
+
+  // One hono route per distinct v1 route; route variants (`when:`) share it and are told apart
+  // per request, in table order.
+  const routes = new Map<string, CompiledEndpoint[]>();
   for (const endpoint of table.endpoints) {
-    const handler = endpoint.removed ? removedEndpoint(endpoint) : mappedEndpoint(table, endpoint, upstream);
-    app.on(endpoint.v1.method, toHonoPath(endpoint.v1), serve(endpoint.id, handler));
+    const key = `${endpoint.v1.method} ${toHonoPath(endpoint.v1)}`;
+    routes.set(key, [...(routes.get(key) ?? []), endpoint]);
+  }
+  for (const variants of routes.values()) {
+    const first = variants[0]!;
+    const handlers = variants.map((endpoint) => (endpoint.removed ? removedEndpoint(endpoint) : mappedEndpoint(table, endpoint, upstream)));
+    const handle: Handler =
+      variants.length === 1 && !first.when
+        ? handlers[0]!
+        : async (v1, extra, c) => {
+            const params = first.v1.params.length > 0 ? (c.req.param() as Record<string, string>) : {};
+            const { path, search } = splitUrl(v1.request.url);
+            const request = { method: v1.request.method, path, params, query: parseQuery(search), headers: v1.headers as Record<string, string>, body: undefined };
+            const index = variants.findIndex((endpoint) => variantHolds(endpoint, request));
+            if (index < 0) return unmatched(v1, extra);
+            v1.endpoint = variants[index]!.id;
+            return handlers[index]!(v1, extra, c);
+          };
+    app.on(first.v1.method, toHonoPath(first.v1), serve(first.id, handle));
   }
   // The not-found handler rather than a catch-all route: a mapped route then matches alone and
   // hono calls its handler directly, without composing a middleware chain per request.
-  app.notFound(
-    serve(legacy ? 'legacy' : 'unmatched', async (v1, extra) => {
-      if (!legacy) {
-        const { path } = splitUrl(v1.request.url);
-        throw new CompatError('route-not-found', `${v1.request.method} ${path} is not an endpoint of this API`);
-      }
-      return passThrough(legacy, v1, extra);
-    }),
-  );
+  app.notFound(serve(legacy ? 'legacy' : 'unmatched', unmatched));
   return app;
 }
 
-function problemResponse(error: CompatError, extra: GatewayHeaders): Response {
-  const { status, body } = problemFromError(error);
-  return new Response(JSON.stringify(body), { status, headers: { ...extra, 'content-type': PROBLEM_CONTENT_TYPE } });
+/** A gateway failure as the client sees it: problem+json, or v1's error shape (`gatewayErrors: v1`). */
+function problemResponse(table: CompiledTable, v1: IncomingV1, error: CompatError, extra: GatewayHeaders): Response {
+  const endpoint = table.endpoints.find((candidate) => candidate.id === v1.endpoint);
+  const request = table.gatewayErrors === 'v1' ? requestView(table, v1) : undefined;
+  const message = gatewayErrorMessage(table, endpoint, error, request);
+  try {
+    return messageToResponse(message, extra);
+  } catch {
+    // An error rule wrote a header no HTTP message may carry: answer with the problem itself.
+    const { status, body } = problemFromError(error);
+    return new Response(JSON.stringify(body), { status, headers: { ...extra, 'content-type': PROBLEM_CONTENT_TYPE } });
+  }
+}
+
+/** The v1 request as error rules read it; the body is not read for an error. */
+function requestView(table: CompiledTable, v1: IncomingV1): RequestView {
+  const { path, search } = splitUrl(v1.request.url);
+  return Object.freeze({ method: v1.request.method, path, status: 0, url: requestUrl(table, v1), params: {}, query: parseQuery(search), headers: { ...(v1.headers as Record<string, string>) }, body: undefined });
 }
 
 function removedEndpoint(endpoint: CompiledEndpoint): Handler {
@@ -116,13 +158,15 @@ function mappedEndpoint(table: CompiledTable, endpoint: CompiledEndpoint, upstre
     const params = hasParams ? (c.req.param() as Record<string, string>) : {};
     if (streamable) return streamThrough(table, endpoint, upstream, v1, v1Message(v1, headers, params, undefined), extra);
     const body = await readRequestBody(v1, upstream.bodyLimit);
-    const { response } = await exchange(table, endpoint, v1Message(v1, headers, params, body), send);
+    const { response } = await exchange(table, endpoint, v1Message(v1, headers, params, body), send, undefined, { url: requestUrl(table, v1) });
     return messageToResponse(response, extra);
   };
 }
 
 async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, upstream: UpstreamClient, v1: IncomingV1, message: HttpMessage, extra: GatewayHeaders): Promise<Response> {
-  const v2 = translateRequest(endpoint, message);
+  const context = newContext(endpoint.id, snapshotRequest(message, requestUrl(table, v1), false));
+  const v2 = translateRequest(endpoint, message, undefined, context);
+  context.v2Request = v2;
   const { headers } = serializeBody(undefined, v2.headers);
   const contentType = v1.headers['content-type'];
   const contentLength = v1.headers['content-length'];
@@ -131,7 +175,7 @@ async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, u
   const answer = await upstream.stream(v2.method, v2.path + queryString(v2.query), headers, requestBodyStream(v1));
   if (isSuccessStatus(answer.status)) {
     // Steps here touch only status and headers (the endpoint reads no body), so the body can flow.
-    const translated = translateResponse(table, endpoint, { method: '', path: '', params: {}, query: {}, headers: answer.headers, status: answer.status, body: undefined });
+    const translated = translateResponse(table, endpoint, { method: '', path: '', params: {}, query: {}, headers: answer.headers, status: answer.status, body: undefined }, undefined, context);
     return streamedResponse(v1, translated.status, translated.headers, answer.body, extra, { headersAsReceived: endpoint.response.length === 0 });
   }
   const answerType = answer.headers['content-type'];
@@ -150,7 +194,7 @@ async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, u
   };
   delete errorMessage.headers['content-length'];
   delete errorMessage.headers['content-encoding'];
-  return messageToResponse(translateResponse(table, endpoint, errorMessage), extra);
+  return messageToResponse(translateResponse(table, endpoint, errorMessage, undefined, context), extra);
 }
 
 async function passThrough(legacy: UpstreamClient, v1: IncomingV1, extra: GatewayHeaders): Promise<Response> {

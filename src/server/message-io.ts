@@ -30,6 +30,8 @@ export interface IncomingV1 {
   requestId: string;
   /** Set when the answer was written to `outgoing` directly: its status, for the observer. */
   writtenStatus?: number;
+  /** The endpoint (route variant) serving the request, once known: metrics and v1-shaped errors use it. */
+  endpoint?: string;
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
@@ -169,7 +171,12 @@ function responseHeaders(source: RawHeaders, extra: Readonly<Record<string, stri
       headers[name] = text;
     }
   }
-  for (const name in extra) headers[name] = extra[name]!;
+  for (const name in extra) {
+    // The lifecycle `Link: <guide>; rel="deprecation"` joins a Link the answer already has (paging
+    // links, say) rather than replacing it: a field's values combine with ", " (RFC 8288 section 3).
+    const existing = headers[name];
+    headers[name] = name === 'link' && typeof existing === 'string' && existing !== '' ? `${existing}, ${extra[name]!}` : extra[name]!;
+  }
   return headers;
 }
 

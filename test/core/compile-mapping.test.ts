@@ -102,7 +102,7 @@ describe('a valid mapping', () => {
 describe('routes', () => {
   it('rejects a v1 route mapped twice, at the later one', () => {
     const document = withEndpoints(endpoint('first', 'GET /items', 'GET /v2/items'), endpoint('second', 'get /items', 'GET /v2/things'));
-    expect(onlyDiagnostic(document)).toBe('/endpoints/1/v1: GET /items is already mapped by endpoint "first"; each v1 route is mapped once');
+    expect(onlyDiagnostic(document)).toBe('/endpoints/1/v1: GET /items is already mapped by endpoint "first"; each v1 route is mapped once, or several times as variants with "when:" conditions');
   });
 
   it('treats routes that differ only in parameter names as the same route', () => {

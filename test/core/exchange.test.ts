@@ -129,7 +129,7 @@ describe('multi-call endpoints', () => {
     const error = await compatError(run(table, 'GET /items/7', send));
     expect(error.code).toBe('upstream-call-failed');
     expect(error.status).toBe(502);
-    expect(error.message).toBe('supporting call "related" (GET /v2/items/{id}/related) answered 503');
+    expect(error.message).toBe('supporting call "related" (GET /v2/items/7/related) answered 503');
     expect(error.extensions).toEqual({ endpoint: 'get-item', call: 'related', upstreamStatus: 503 });
   });
 
@@ -326,6 +326,7 @@ describe('the trace', () => {
     expect(trace.map(({ stage, op, changed, pointer }) => [stage, op, changed, pointer])).toEqual([
       ['request', 'move', true, '/endpoints/0/request/0'],
       ['request', 'move', false, '/endpoints/0/request/1'],
+      ['call related', 'call', true, '/endpoints/0/calls/0'],
       ['call related', 'merge', true, '/endpoints/0/calls/0'],
       ['response', 'rename', true, '/endpoints/0/response/0'],
       ['response', 'remove', false, '/endpoints/0/response/1'],

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PathSyntaxError } from '../../src/core/transform/path.js';
 import { compileTemplate, hasPlaceholder, TEMPLATE_FILTERS, TemplateError, templateReferences } from '../../src/core/transform/template.js';
+import { detachedContext, newContext, snapshotRequest } from '../../src/core/model/exchange-context.js';
+import { emptyMessage } from '../../src/core/model/http-message.js';
 
 const problem = {
   status: 404,
@@ -60,7 +62,28 @@ describe('interpolated templates', () => {
   });
 
   it('read a named document in scope, such as the main response of a multi-call endpoint', () => {
-    expect(render('/items/${main.body.id}/related', { main: { body: { id: 'k-1' } } })).toBe('/items/k-1/related');
+    const context = detachedContext('get-item');
+    context.responses.main = { body: { id: 'k-1' } };
+    expect(compileTemplate('/items/${main.body.id}/related')({}, context)).toBe('/items/k-1/related');
+    expect(compileTemplate('/items/${main.body.id}/related')({})).toBe('/items//related');
+  });
+
+  it('read the v1 request as the client sent it, beside the message', () => {
+    const context = newContext('list', snapshotRequest(emptyMessage({ method: 'GET', path: '/v1/items', query: { offset: '20', tag: ['a', 'b'] }, headers: { origin: 'https://app.test' } }), 'https://api.test/v1/items?offset=20', false));
+    expect(compileTemplate('${request.query.offset|number}')(problem, context)).toBe(20);
+    expect(compileTemplate('${request.url}')(problem, context)).toBe('https://api.test/v1/items?offset=20');
+    expect(compileTemplate('${request.headers.Origin}')(problem, context)).toBe('https://app.test');
+    expect(compileTemplate('${request.query.tag|join:;}')(problem, context)).toBe('a;b');
+    expect(compileTemplate('${request.query.missing|default:10}')(problem, context)).toBe(10);
+    // Without an exchange (a resource round trip) the request reads as nothing, never as the message.
+    expect(compileTemplate('${request.query.offset}')(problem)).toBeUndefined();
+  });
+
+  it('read every value a [] path reaches as a list, for batched calls', () => {
+    const message = { body: { data: [{ id: 1 }, { id: 2 }, { id: 3 }] } };
+    expect(compileTemplate('${body.data[].id|join}')(message)).toBe('1,2,3');
+    expect(compileTemplate('${body.data[].id|count}')(message)).toBe(3);
+    expect(compileTemplate('${body.data[].id|join}')({ body: { data: [] } })).toBeUndefined();
   });
 
   it('read plain field paths from a resource-shaped scope', () => {
@@ -97,7 +120,7 @@ describe('template filters', () => {
   });
 
   it('are the documented set', () => {
-    expect(TEMPLATE_FILTERS).toEqual(['lower', 'upper', 'trim', 'last-segment', 'slug', 'snake']);
+    expect(TEMPLATE_FILTERS).toEqual(['lower', 'upper', 'trim', 'last-segment', 'slug', 'snake', 'join', 'number', 'string', 'count', 'first', 'default', 'url-encode']);
   });
 });
 

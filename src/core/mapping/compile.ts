@@ -6,9 +6,15 @@ import type { CompileContext, CompiledResource, Direction, OpLevel } from '../tr
 import { parseFieldPath, parseMessagePath, PathSyntaxError } from '../transform/path.js';
 import { OPS } from '../transform/registry.js';
 import { closestWord } from '../spelling.js';
+import { compileCondition, ConditionError, type CompiledCondition, type ConditionSubject } from '../transform/condition.js';
+import { isRecord } from '../transform/path.js';
+import { statusRange } from '../transform/status-range.js';
+import { compilePaging, PagingError, type CompiledPaging } from '../transform/paging.js';
 import { compileTemplate, templateReferences, TemplateError, type Template } from '../transform/template.js';
+import { compileJoin } from '../transform/join.js';
+import { compileReference, RESERVED_SCOPES } from '../transform/reference.js';
 import { transferAcross } from '../transform/transfer.js';
-import type { CompiledCall, CompiledEndpoint, CompiledErrorRule, CompiledStep, CompiledTable, Lifecycle } from './compiled.js';
+import type { CompiledCall, CompiledEndpoint, ExchangeHandler, CompiledErrorRule, CompiledJoin, CompiledMerge, CompiledStep, CompiledTable, Lifecycle } from './compiled.js';
 import { parseRoute, RouteSyntaxError, shadows, type Route } from './route.js';
 
 export interface CompileResult {
@@ -31,8 +37,8 @@ export function compileMapping(document: MappingDocument, options: { resolveFunc
   const resolveFunction = options.resolveFunction ?? noFunctions;
 
   const resources = compileResources(document, resolveFunction, error);
-  const compileSteps = (steps: StepDocument[] | undefined, pointer: string, direction: Direction, endpointId: string) =>
-    compileStepList(steps ?? [], pointer, { level: 'step', direction, resources, resolveFunction, endpointId }, error);
+  const compileSteps = (steps: StepDocument[] | undefined, pointer: string, direction: Direction, endpointId: string, paging?: CompiledPaging) =>
+    compileStepList(steps ?? [], pointer, { level: 'step', direction, resources, resolveFunction, endpointId, ...(paging ? { paging } : {}) }, error);
 
   const errors = (document.errors ?? []).map((rule, i) => compileErrorRule(rule, pointerOf('errors', i), '*', compileSteps, error));
   const endpoints: CompiledEndpoint[] = [];
@@ -41,7 +47,7 @@ export function compileMapping(document: MappingDocument, options: { resolveFunc
     const pointer = pointerOf('endpoints', index);
     if (seenIds.has(endpoint.id)) error(`${pointer}/id`, `endpoint id "${endpoint.id}" is already used by endpoint ${seenIds.get(endpoint.id)}; ids must be unique`);
     seenIds.set(endpoint.id, index);
-    const compiled = compileEndpoint(endpoint, pointer, document, compileSteps, error);
+    const compiled = compileEndpoint(endpoint, pointer, document, compileSteps, resolveFunction, error);
     if (compiled) endpoints.push(compiled);
   });
   checkRouteOrder(endpoints, error);
@@ -59,12 +65,14 @@ export function compileMapping(document: MappingDocument, options: { resolveFunc
       resources,
       endpoints,
       errors,
+      gatewayErrors: document.gatewayErrors ?? 'problem',
+      ...(document.publicUrl ? { publicUrl: document.publicUrl.replace(/\/+$/, '') } : {}),
     },
   };
 }
 
 type ReportError = (pointer: string, message: string) => void;
-type StepCompiler = (steps: StepDocument[] | undefined, pointer: string, direction: Direction, endpointId: string) => CompiledStep[];
+type StepCompiler = (steps: StepDocument[] | undefined, pointer: string, direction: Direction, endpointId: string, paging?: CompiledPaging) => CompiledStep[];
 
 function compileResources(document: MappingDocument, resolveFunction: FunctionResolver, error: ReportError): Map<string, CompiledResource> {
   const resources = new Map<string, CompiledResource>();
@@ -88,13 +96,14 @@ interface StepListContext {
   resources: ReadonlyMap<string, CompiledResource>;
   resolveFunction: FunctionResolver;
   endpointId: string;
+  paging?: CompiledPaging;
 }
 
 function compileStepList(steps: StepDocument[], listPointer: string, list: StepListContext, error: ReportError): CompiledStep[] {
   const compiled: CompiledStep[] = [];
   steps.forEach((step, index) => {
     const pointer = `${listPointer}/${index}`;
-    const keys = Object.keys(step).filter((key) => key !== 'description');
+    const keys = Object.keys(step).filter((key) => key !== 'description' && key !== 'when');
     if (keys.length !== 1) {
       error(pointer, `a step names exactly one op, found ${keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'none'}; ops: ${[...OPS.keys()].join(', ')}`);
       return;
@@ -119,14 +128,20 @@ function compileStepList(steps: StepDocument[], listPointer: string, list: StepL
         throw new CompileFailure(message);
       },
     };
+    if (step.when !== undefined && list.level === 'resource') {
+      error(`${pointer}/when`, 'resource rules always apply (they must run both ways); put the conditional change in an endpoint step');
+      return;
+    }
+    const when = step.when === undefined ? undefined : compileWhen(step.when, `${pointer}/when`, error);
+    if (when === null) return;
     try {
       const op = spec.compile(step[opId], context);
       const unavailable = list.level === 'step' && list.direction === 'to-v1' ? op.reads.find(readsRequestOnlyPart) : undefined;
       if (unavailable) {
-        error(`${pointer}/${opId}`, `${opId}: response steps see the v2 response (status, headers, body); "${unavailable}" is part of the request. Copy it into the body or a header in a request step if v2 echoes it, or drop it`);
+        error(`${pointer}/${opId}`, `${opId}: response steps see the v2 response (status, headers, body); "${unavailable}" is part of the request: read the v1 request as "request.${unavailable}" (read-only)`);
         return;
       }
-      compiled.push({ ...op, pointer, note: typeof step.description === 'string' ? step.description : undefined });
+      compiled.push({ ...op, pointer, note: typeof step.description === 'string' ? step.description : undefined, ...(when ? { when } : {}) });
     } catch (failure) {
       if (failure instanceof CompileFailure || failure instanceof PathSyntaxError || failure instanceof TemplateError) {
         error(`${pointer}/${opId}`, `${opId}: ${failure.message}`);
@@ -136,32 +151,41 @@ function compileStepList(steps: StepDocument[], listPointer: string, list: StepL
   return compiled;
 }
 
+/**
+ * An error rule applies to a non-2xx response when its `when:` holds: a status condition
+ * (`status: ">=400"`) and any other condition over the response and the v1 request.
+ */
 function compileErrorRule(rule: ErrorRuleDocument, pointer: string, endpointId: string, compileSteps: StepCompiler, error: ReportError): CompiledErrorRule {
-  const condition = String(rule.when?.status ?? '');
-  const matches = statusCondition(condition);
-  if (!matches) error(`${pointer}/when/status`, `"${condition}" is not a status condition; write 404, ">=400", "4xx" or "500-599"`);
+  const status = isRecord(rule.when) ? rule.when.status : undefined;
+  const condition = status === undefined ? '' : String(status);
+  const matches = status === undefined ? () => true : statusRange(condition);
+  const when = compileWhen(rule.when, `${pointer}/when`, error);
   return {
     pointer,
     description: rule.description,
-    condition,
+    // Named by the status alone when that is all the condition says (`error 4xx` in traces).
+    condition: when && Object.keys(rule.when).some((key) => key !== 'status') ? when.text : condition,
     matches: matches ?? (() => false),
+    applies: when ? (message, context) => when.test(message, context) : () => false,
+    readsRequest: when?.reads ?? [],
     steps: compileSteps(rule.response, `${pointer}/response`, 'to-v1', endpointId),
   };
 }
 
-/** `404`, `">=400"`, `"<500"`, `"4xx"`, `"500-599"`. */
-export function statusCondition(text: string): ((status: number) => boolean) | undefined {
-  const trimmed = text.trim();
-  let match: RegExpExecArray | null;
-  if ((match = /^(\d{3})$/.exec(trimmed))) return (status) => status === Number(match![1]);
-  if ((match = /^([1-5])xx$/i.exec(trimmed))) return (status) => Math.floor(status / 100) === Number(match![1]);
-  if ((match = /^(>=|<=|>|<)\s*(\d{3})$/.exec(trimmed))) {
-    const [, operator, bound] = match;
-    const limit = Number(bound);
-    return { '>=': (s: number) => s >= limit, '<=': (s: number) => s <= limit, '>': (s: number) => s > limit, '<': (s: number) => s < limit }[operator!];
+/** Compat name for the status part of error-rule conditions. */
+export const statusCondition = statusRange;
+
+/** A `when:` compiled, or null (with a located error) when it is invalid. */
+function compileWhen(document: unknown, pointer: string, error: ReportError, subject: ConditionSubject = 'exchange'): CompiledCondition | null {
+  try {
+    return compileCondition(document, subject);
+  } catch (failure) {
+    if (failure instanceof ConditionError) {
+      error(`${pointer}${failure.at}`, failure.message);
+      return null;
+    }
+    throw failure;
   }
-  if ((match = /^(\d{3})\s*-\s*(\d{3})$/.exec(trimmed))) return (status) => status >= Number(match![1]) && status <= Number(match![2]);
-  return undefined;
 }
 
 function parseRouteAt(text: string, pointer: string, error: ReportError): Route | undefined {
@@ -174,13 +198,22 @@ function parseRouteAt(text: string, pointer: string, error: ReportError): Route 
   }
 }
 
-function compileEndpoint(endpoint: EndpointDocument, pointer: string, document: MappingDocument, compileSteps: StepCompiler, error: ReportError): CompiledEndpoint | undefined {
+function compileEndpoint(
+  endpoint: EndpointDocument,
+  pointer: string,
+  document: MappingDocument,
+  compileSteps: StepCompiler,
+  resolveFunction: FunctionResolver,
+  error: ReportError,
+): CompiledEndpoint | undefined {
   const v1 = parseRouteAt(endpoint.v1, `${pointer}/v1`, error);
+  const when = endpoint.when === undefined ? undefined : compileWhen(endpoint.when, `${pointer}/when`, error);
   if (endpoint.v2 && endpoint.removed) error(pointer, `endpoint "${endpoint.id}" has both v2 and removed; a removed endpoint has no v2 route`);
   if (!endpoint.v2 && !endpoint.removed) error(pointer, `endpoint "${endpoint.id}" needs either "v2: METHOD /path" or "removed: { replacement: ... }"`);
   const v2 = endpoint.v2 ? parseRouteAt(endpoint.v2, `${pointer}/v2`, error) : undefined;
-  const request = compileSteps(endpoint.request, `${pointer}/request`, 'to-v2', endpoint.id);
-  const response = compileSteps(endpoint.response, `${pointer}/response`, 'to-v1', endpoint.id);
+  const paging = compileEndpointPaging(endpoint, pointer, error);
+  const request = withPagingRequest(compileSteps(endpoint.request, `${pointer}/request`, 'to-v2', endpoint.id), paging, pointer);
+  const response = withPagingResponse(compileSteps(endpoint.response, `${pointer}/response`, 'to-v1', endpoint.id, paging), paging, pointer);
   const errors = (endpoint.errors ?? []).map((rule, i) => compileErrorRule(rule, `${pointer}/errors/${i}`, endpoint.id, compileSteps, error));
   const calls = (endpoint.calls ?? []).map((call, i) => compileCall(call, `${pointer}/calls/${i}`, endpoint.id, compileSteps, error));
   const callIds = new Set<string>();
@@ -189,6 +222,8 @@ function compileEndpoint(endpoint: EndpointDocument, pointer: string, document: 
     if (call.id === 'main' || callIds.has(call.id)) error(`${call.pointer}/id`, `call id "${call.id}" must be unique and not "main" (the endpoint's own v2 call)`);
     callIds.add(call.id);
   });
+  checkCallOrder(calls.filter((call): call is CompiledCall => !!call), error);
+  const handler = compileHandler(endpoint, pointer, resolveFunction, error);
   if (!v1) return undefined;
 
   const provided = paramsAfterRequestSteps(v1.params, request);
@@ -205,7 +240,18 @@ function compileEndpoint(endpoint: EndpointDocument, pointer: string, document: 
     }
   });
 
-  const touchesBody = (steps: CompiledStep[]) => steps.some((step) => step.op === 'fn' || [...step.reads, ...step.writes].some((path) => path.startsWith('body')));
+  const touchesBody = (steps: CompiledStep[]) => steps.some((step) => step.op === 'fn' || [...step.reads, ...step.writes, ...(step.when?.reads ?? [])].some((path) => path.startsWith('body')));
+  // Everything that reads the v1 request besides the request steps: it decides which query keys
+  // count as supported and whether the v1 body must be kept for later stages.
+  const laterReads = [
+    ...[...request, ...response, ...errors.flatMap((rule) => rule.steps)].flatMap((step) => [...step.reads, ...(step.when?.reads ?? [])]),
+    ...errors.flatMap((rule) => rule.readsRequest),
+    ...(when?.reads ?? []),
+    ...calls.flatMap((call) => call?.reads ?? []),
+  ];
+  const requestQueryKeys = laterReads.flatMap((path) => (path.startsWith('request.query.') ? [path.slice('request.query.'.length)] : []));
+  const keepsRequestBody =
+    handler !== undefined || [...response, ...errors.flatMap((rule) => rule.steps)].some((step) => step.op === 'fn') || laterReads.some((path) => path === 'request' || path.startsWith('request.body'));
   const removed = endpoint.removed
     ? {
         status: endpoint.removed.status ?? 410,
@@ -220,16 +266,19 @@ function compileEndpoint(endpoint: EndpointDocument, pointer: string, document: 
     description: endpoint.description,
     pointer,
     v1,
+    ...(when ? { when } : {}),
     v2,
     removed,
     unmappedQuery: endpoint.unmappedQuery ?? document.defaults?.unmappedQuery ?? 'pass',
-    mappedQuery: new Set(request.flatMap((step) => step.reads.map(queryName).filter((name): name is string => !!name))),
+    mappedQuery: new Set([...request.flatMap((step) => step.reads.map(queryName).filter((name): name is string => !!name)), ...requestQueryKeys]),
     request,
     response,
     errors,
     calls: calls.filter((call): call is CompiledCall => !!call),
-    readsRequestBody: touchesBody(request),
-    readsResponseBody: touchesBody(response) || calls.length > 0,
+    ...(handler ? { handler } : {}),
+    keepsRequestBody,
+    readsRequestBody: touchesBody(request) || keepsRequestBody,
+    readsResponseBody: touchesBody(response) || calls.length > 0 || handler !== undefined,
   };
 }
 
@@ -260,6 +309,7 @@ function queryName(path: string): string | undefined {
 
 function compileCall(call: CallDocument, pointer: string, endpointId: string, compileSteps: StepCompiler, error: ReportError): CompiledCall | undefined {
   const route = parseRouteAt(call.v2, `${pointer}/v2`, error);
+  if (RESERVED_SCOPES.has(call.id)) error(`${pointer}/id`, `"${call.id}" cannot name a call: templates read "${call.id}.…" as something else; choose another id`);
   const templates = (record: Record<string, unknown> | undefined, key: string): Array<[string, Template]> =>
     Object.entries(record ?? {}).flatMap(([name, value]): Array<[string, Template]> => {
       try {
@@ -269,54 +319,202 @@ function compileCall(call: CallDocument, pointer: string, endpointId: string, co
         return [];
       }
     });
-  const merges = (call.merge ?? []).flatMap((merge, i) => {
+  const merges = (call.merge ?? []).flatMap((merge, i): CompiledMerge[] => {
     try {
-      const from = parseMessagePath(merge.from);
-      const to = parseMessagePath(merge.to);
-      if (from.wildcards !== to.wildcards) throw new PathSyntaxError(merge.to, `needs as many [] as "${merge.from}"`);
-      if (merge.as !== undefined && !CONVERSIONS.includes(merge.as as Conversion)) throw new PathSyntaxError(merge.from, `"as" must be one of ${CONVERSIONS.join(', ')}`);
-      const convert = merge.as ? converterFor(merge.as as Conversion) : undefined;
-      return [{ from, to, apply: (source: unknown, target: unknown) => transferAcross(source, target, from, to, { convert, keepSource: true }) }];
+      return [compileMerge(merge, call.forEach !== undefined)];
     } catch (failure) {
       error(`${pointer}/merge/${i}`, failure instanceof Error ? failure.message : String(failure));
       return [];
     }
   });
+  const joins = (call.join === undefined ? [] : Array.isArray(call.join) ? call.join : [call.join]).flatMap((join, i): CompiledJoin[] => {
+    try {
+      return [compileJoin(join, call.id)];
+    } catch (failure) {
+      error(`${pointer}/join${Array.isArray(call.join) ? `/${i}` : ''}`, failure instanceof Error ? failure.message : String(failure));
+      return [];
+    }
+  });
+  const when = call.when === undefined ? undefined : compileWhen(call.when, `${pointer}/when`, error);
+  let forEach: CompiledCall['forEach'];
+  if (call.forEach !== undefined) {
+    try {
+      const reference = compileReference(call.forEach);
+      forEach = {
+        text: reference.text,
+        read: reference.read,
+        fromRequest: reference.scope === 'request',
+        concurrency: call.concurrency ?? 4,
+        max: call.max ?? 100,
+      };
+    } catch (failure) {
+      error(`${pointer}/forEach`, failure instanceof Error ? failure.message : String(failure));
+    }
+  }
   if (!route) return undefined;
-  const references = templateReferences([call.params, call.query, call.body]);
   let body: Template | undefined;
   try {
     body = call.body === undefined ? undefined : compileTemplate(call.body);
   } catch (failure) {
     error(`${pointer}/body`, failure instanceof Error ? failure.message : String(failure));
   }
+  // A call waits for the responses its templates, condition or list read, and for `after`.
+  const references = [...templateReferences([call.params, call.query, call.body]), ...(when?.reads ?? []), ...(call.forEach ? [call.forEach] : [])];
+  const after = new Set(call.after ?? []);
+  for (const reference of references) {
+    const scope = reference.split('.', 1)[0]!;
+    if (reference.includes('.') && !RESERVED_SCOPES.has(scope) && /^(method|path|status|params|query|headers|body)\b/.test(reference.slice(scope.length + 1))) after.add(scope);
+  }
   return {
     id: call.id,
     description: call.description,
     route,
-    afterMain: references.some((reference) => reference.startsWith('main.')),
+    afterMain: after.has('main'),
+    after: [...after],
+    ...(when ? { when } : {}),
+    ...(forEach ? { forEach } : {}),
     optional: call.optional ?? false,
     params: templates(call.params, 'params'),
     query: templates(call.query, 'query'),
     body,
     response: compileSteps(call.response, `${pointer}/response`, 'to-v1', endpointId),
     merges,
+    joins,
+    reads: references,
     pointer,
   };
 }
 
+/** `{ from: <path in the call's response>, to: <path in the main response, or item.… for forEach> }`. */
+function compileMerge(merge: { from: string; to: string; as?: string }, perItem: boolean): CompiledMerge {
+  const from = parseMessagePath(merge.from);
+  const intoItem = merge.to.startsWith('item.');
+  if (intoItem && !perItem) throw new PathSyntaxError(merge.to, '"item.…" is the element a forEach call is made for; this call has no forEach');
+  const to = intoItem ? parseFieldPath(merge.to.slice('item.'.length)) : parseMessagePath(merge.to);
+  if (from.wildcards !== to.wildcards) throw new PathSyntaxError(merge.to, `needs as many [] as "${merge.from}"`);
+  if (merge.as !== undefined && !CONVERSIONS.includes(merge.as as Conversion)) throw new PathSyntaxError(merge.from, `"as" must be one of ${CONVERSIONS.join(', ')}`);
+  const convert = merge.as ? converterFor(merge.as as Conversion) : undefined;
+  return {
+    from,
+    to: intoItem ? { ...to, text: merge.to } : to,
+    apply: intoItem
+      ? (source, target, context) => {
+          transferAcross(source, context?.item, from, to, { convert, keepSource: true });
+          return target;
+        }
+      : (source, target) => transferAcross(source, target, from, to, { convert, keepSource: true }),
+  };
+}
+
+function compileEndpointPaging(endpoint: EndpointDocument, pointer: string, error: ReportError): CompiledPaging | undefined {
+  if (endpoint.paging === undefined) return undefined;
+  try {
+    return compilePaging(endpoint.paging);
+  } catch (failure) {
+    if (failure instanceof PagingError || failure instanceof PathSyntaxError) {
+      error(`${pointer}/paging${failure instanceof PagingError ? failure.at : ''}`, `paging: ${failure.message}`);
+      return undefined;
+    }
+    throw failure;
+  }
+}
+
+/** The request side of `paging:` runs after the request steps: v1's paging parameters become v2's. */
+function withPagingRequest(steps: CompiledStep[], paging: CompiledPaging | undefined, pointer: string): CompiledStep[] {
+  if (!paging) return steps;
+  const step: CompiledStep = {
+    op: 'paging',
+    description: paging.description,
+    apply: (root, context) => paging.toV2(root, context),
+    lossy: false,
+    reads: paging.v1Names.map((name) => `query.${name}`),
+    writes: paging.v2Names.map((name) => `query.${name}`),
+    pointer: `${pointer}/paging`,
+  };
+  return [...steps, step];
+}
+
+/** The response side runs where a `paginate` step stands, or first. */
+function withPagingResponse(steps: CompiledStep[], paging: CompiledPaging | undefined, pointer: string): CompiledStep[] {
+  if (!paging || steps.some((step) => step.op === 'paginate')) return steps;
+  const step: CompiledStep = {
+    op: 'paginate',
+    description: paging.description,
+    apply: (root, context) => paging.toV1(root, context),
+    lossy: true,
+    reads: [paging.items.text],
+    writes: [paging.items.text, 'headers.link'],
+    pointer: `${pointer}/paging`,
+  };
+  return [step, ...steps];
+}
+
+/** `after:` names calls of the same endpoint (or main), and calls never wait on each other in a circle. */
+function checkCallOrder(calls: CompiledCall[], error: ReportError): void {
+  const byId = new Map(calls.map((call) => [call.id, call]));
+  for (const call of calls) {
+    for (const id of call.after) {
+      if (id !== 'main' && !byId.has(id)) error(`${call.pointer}/after`, `call "${call.id}" waits for "${id}", which is not a call of this endpoint; calls: main${calls.map((c) => `, ${c.id}`).join('')}`);
+    }
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (call: CompiledCall, chain: string[]): void => {
+    if (state.get(call.id) === 'done') return;
+    if (state.get(call.id) === 'visiting') {
+      error(`${call.pointer}/after`, `calls wait on each other in a circle: ${[...chain, call.id].join(' -> ')}`);
+      return;
+    }
+    state.set(call.id, 'visiting');
+    for (const id of call.after) {
+      const next = byId.get(id);
+      if (next) visit(next, [...chain, call.id]);
+    }
+    state.set(call.id, 'done');
+  };
+  calls.forEach((call) => visit(call, []));
+}
+
+function compileHandler(endpoint: EndpointDocument, pointer: string, resolveFunction: FunctionResolver, error: ReportError): CompiledEndpoint['handler'] {
+  if (endpoint.handler === undefined) return undefined;
+  if (!/^.+#[A-Za-z_$][\w$]*$/.test(endpoint.handler)) {
+    error(`${pointer}/handler`, 'expects "./module.ts#exportName"');
+    return undefined;
+  }
+  if (!endpoint.v2) {
+    error(`${pointer}/handler`, 'a handler needs the endpoint\'s "v2" route: it receives the translated v2 request');
+    return undefined;
+  }
+  const run = resolveFunction(endpoint.handler) as ExchangeHandler | undefined;
+  if (!run) {
+    error(`${pointer}/handler`, `"${endpoint.handler}" was not found: the module must export an async function named after the #`);
+    return undefined;
+  }
+  return { reference: endpoint.handler, run, maxCalls: endpoint.maxCalls ?? 10 };
+}
+
+/**
+ * Endpoints are tried in table order. Several may serve one v1 route as variants told apart by
+ * `when:`; an endpoint that an earlier one always takes first can never be reached.
+ */
 function checkRouteOrder(endpoints: CompiledEndpoint[], error: ReportError): void {
   endpoints.forEach((later, j) => {
-    const earlier = endpoints.slice(0, j).find((candidate) => shadows(candidate.v1, later.v1));
+    const earlier = endpoints.slice(0, j).find((candidate) => shadows(candidate.v1, later.v1) && (!candidate.when || candidate.when.text === later.when?.text));
     if (!earlier) return;
-    const same = earlier.v1.template === later.v1.template || shadows(later.v1, earlier.v1);
-    error(
-      `${later.pointer}/v1`,
-      same
-        ? `${later.v1.method} ${later.v1.template} is already mapped by endpoint "${earlier.id}"; each v1 route is mapped once`
-        : `endpoint "${later.id}" can never be reached: "${earlier.id}" (${earlier.v1.method} ${earlier.v1.template}) above it matches every request it would; move "${later.id}" above "${earlier.id}"`,
-    );
+    const same = sameRoute(earlier.v1, later.v1) || shadows(later.v1, earlier.v1);
+    if (same && earlier.when) {
+      error(`${later.pointer}/when`, `endpoint "${later.id}" can never be reached: variant "${earlier.id}" above it has the same route and the same condition ${earlier.when.text}`);
+    } else if (same && later.when) {
+      error(`${later.pointer}/when`, `variant "${later.id}" can never be reached: "${earlier.id}" above it serves ${earlier.v1.method} ${earlier.v1.template} without a condition; move "${earlier.id}" below its variants, as the fallback`);
+    } else if (same) {
+      error(`${later.pointer}/v1`, `${later.v1.method} ${later.v1.template} is already mapped by endpoint "${earlier.id}"; each v1 route is mapped once, or several times as variants with "when:" conditions`);
+    } else {
+      error(`${later.pointer}/v1`, `endpoint "${later.id}" can never be reached: "${earlier.id}" (${earlier.v1.method} ${earlier.v1.template}) above it matches every request it would; move "${later.id}" above "${earlier.id}"`);
+    }
   });
+}
+
+function sameRoute(a: Route, b: Route): boolean {
+  return a.method === b.method && a.template === b.template;
 }
 
 function compileLifecycle(document: MappingDocument, error: ReportError): Lifecycle {

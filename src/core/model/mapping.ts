@@ -13,8 +13,11 @@ export interface LifecycleDocument {
   guide?: string;
 }
 
+/** A `when:` condition as written (see src/core/transform/condition.ts for its grammar). */
+export type ConditionDocument = Record<string, unknown>;
+
 export interface ErrorRuleDocument {
-  when: { status: number | string };
+  when: ConditionDocument & { status?: number | string };
   description?: string;
   response: StepDocument[];
 }
@@ -23,6 +26,18 @@ export interface CallDocument {
   id: string;
   description?: string;
   v2: string;
+  /** The call is made only when this holds. */
+  when?: ConditionDocument;
+  /** Calls (or `main`) whose responses this one needs first. */
+  after?: string[];
+  /** One call per element of this list; `${item.…}` in templates is the element. */
+  forEach?: string;
+  /** With forEach: calls in flight at once (default 4). */
+  concurrency?: number;
+  /** With forEach: the most calls one request may cause (default 100). */
+  max?: number;
+  /** Children of this call's response put under their parents in the main response. */
+  join?: unknown;
   params?: Record<string, unknown>;
   query?: Record<string, unknown>;
   body?: unknown;
@@ -30,7 +45,7 @@ export interface CallDocument {
   /** Steps on this call's own response before merging (v2 to v1 direction). */
   response?: StepDocument[];
   /** `{ from: <path in this call's response>, to: <path in the main response> }` */
-  merge: Array<{ from: string; to: string; as?: string }>;
+  merge?: Array<{ from: string; to: string; as?: string }>;
 }
 
 export interface RemovedDocument {
@@ -43,12 +58,20 @@ export interface EndpointDocument {
   id: string;
   description?: string;
   v1: string;
+  /** Route variants: this endpoint serves its v1 route only when the condition holds. */
+  when?: ConditionDocument;
   v2?: string;
   unmappedQuery?: UnmappedQueryPolicy;
   request?: StepDocument[];
   response?: StepDocument[];
   errors?: ErrorRuleDocument[];
   calls?: CallDocument[];
+  /** Pagination conversion, both ways (src/core/transform/paging.ts). */
+  paging?: unknown;
+  /** `./module.ts#name`: code that makes the endpoint's v2 calls itself. */
+  handler?: string;
+  /** With a handler: the most v2 calls it may make for one request (default 10). */
+  maxCalls?: number;
   removed?: RemovedDocument;
 }
 
@@ -63,4 +86,8 @@ export interface MappingDocument {
   resources?: Record<string, StepDocument[]>;
   endpoints: EndpointDocument[];
   errors?: ErrorRuleDocument[];
+  /** `v1`: the gateway's own failures are rendered through `errors` too. */
+  gatewayErrors?: 'problem' | 'v1';
+  /** The v1 API's public base URL (`https://api.example.com`), for `request.url`. */
+  publicUrl?: string;
 }

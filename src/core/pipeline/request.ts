@@ -1,6 +1,7 @@
 import { CompatError, TransformError } from '../errors.js';
 import type { CompiledEndpoint } from '../mapping/compiled.js';
 import { fillRoute, UnsafePathParameter, type Route } from '../mapping/route.js';
+import type { ExchangeContext } from '../model/exchange-context.js';
 import type { HttpMessage } from '../model/http-message.js';
 import { runSteps, type TraceEntry } from './trace.js';
 
@@ -8,13 +9,13 @@ import { runSteps, type TraceEntry } from './trace.js';
  * v1 request -> v2 request for a mapped endpoint: the unmapped-query policy, the request steps,
  * then the v2 method and path. The message is changed in place.
  */
-export function translateRequest(endpoint: CompiledEndpoint, request: HttpMessage, trace?: TraceEntry[]): HttpMessage {
+export function translateRequest(endpoint: CompiledEndpoint, request: HttpMessage, trace?: TraceEntry[], context?: ExchangeContext): HttpMessage {
   const route = endpoint.v2;
   if (!route) throw new Error(`endpoint ${endpoint.id} has no v2 route`);
   applyUnmappedQueryPolicy(endpoint, request);
   let message: HttpMessage;
   try {
-    message = runSteps(endpoint.request, request, 'request', trace) as HttpMessage;
+    message = runSteps(endpoint.request, request, 'request', trace, context) as HttpMessage;
   } catch (error) {
     throw asTranslationError(error, 'request-not-translatable', endpoint.id);
   }

@@ -1,4 +1,6 @@
+import type { ExchangeContext } from '../model/exchange-context.js';
 import type { FunctionResolver } from '../ports.js';
+import type { CompiledPaging } from './paging.js';
 import type { ValuePath } from './path.js';
 
 /**
@@ -25,6 +27,8 @@ export interface CompileContext {
   resolveFunction: FunctionResolver;
   resources: ReadonlyMap<string, CompiledResource>;
   endpointId: string;
+  /** The endpoint's `paging:` block, for the `paginate` step. */
+  paging?: CompiledPaging;
   /** Rejects the op's arguments with a sentence saying how to fix them. Never returns. */
   fail(message: string): never;
 }
@@ -33,8 +37,11 @@ export interface CompiledOp {
   op: string;
   /** One plain sentence; migration guides are built from these. */
   description: string;
-  /** Transforms the document in the list's direction; may mutate it; returns the new root. */
-  apply(root: unknown): unknown;
+  /**
+   * Transforms the document in the list's direction; may mutate it; returns the new root. The
+   * context (the v1 request, earlier responses) is read-only and absent for resource rules.
+   */
+  apply(root: unknown, context?: ExchangeContext): unknown;
   /** The exact inverse of apply, where one exists. */
   undo?: (root: unknown) => unknown;
   /** True when apply then undo does not give back every input (e.g. a scale that rounds). */

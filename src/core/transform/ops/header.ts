@@ -1,6 +1,7 @@
 import type { CompileContext, OpSpec } from '../op.js';
 import { requireRecord, requireString } from '../op-args.js';
-import { getValue, isRecord } from '../path.js';
+import { isRecord } from '../path.js';
+import { compileReference } from '../reference.js';
 import { compileTemplate, templateReferences, type Template } from '../template.js';
 import { parseMessagePath } from '../path.js';
 
@@ -16,9 +17,9 @@ export const header: OpSpec = {
     if (('from' in record) === ('value' in record)) context.fail('needs exactly one of "from" (a path) or "value" (a template)');
     let read: Template;
     if (typeof record.from === 'string') {
-      const path = context.parsePath(record.from);
-      if (path.wildcards > 0) context.fail('"from" cannot contain [] for a header');
-      read = (root) => getValue(root, path);
+      const reference = compileReference(record.from);
+      if (reference.text.includes('[]')) context.fail('"from" cannot contain [] for a header; join a list with value: "${path[]|join}"');
+      read = reference.read;
     } else {
       read = compileTemplate(record.value);
     }
@@ -26,8 +27,8 @@ export const header: OpSpec = {
     return {
       op: 'header',
       description: `The \`${record.name as string}\` header carries ${typeof record.from === 'string' ? `\`${record.from}\`` : JSON.stringify(record.value)}.`,
-      apply: (root) => {
-        const value = read(root as Record<string, unknown>);
+      apply: (root, exchange) => {
+        const value = read(root, exchange);
         if (value === undefined || value === null || !isRecord(root)) return root;
         const headers = (root.headers ??= {}) as Record<string, unknown>;
         headers[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);

@@ -1,3 +1,4 @@
+import type { ExchangeContext } from '../../model/exchange-context.js';
 import type { CompileContext, CompiledOp, OpSpec } from '../op.js';
 import { requireRecord, requireString } from '../op-args.js';
 import { collect, setValue, type ValuePath } from '../path.js';
@@ -17,8 +18,8 @@ export function compileAssignment(opId: 'set' | 'default', args: unknown, contex
   }
   const onlyWhenMissing = opId === 'default';
   const parent: ValuePath = { ...path, segments: path.segments.slice(0, -1) };
-  const apply = (root: unknown) => {
-    const value = path.wildcards > 0 ? undefined : template(root as Record<string, unknown>);
+  const apply = (root: unknown, context?: ExchangeContext) => {
+    const value = path.wildcards > 0 ? undefined : template(root, context);
     if (path.wildcards === 0) {
       if (onlyWhenMissing && collect(root, path).length > 0) return root;
       return setValue(root, path, structuredCloneIfObject(value));
@@ -30,7 +31,7 @@ export function compileAssignment(opId: 'set' | 'default', args: unknown, contex
       const elementPath = { ...path };
       const existing = collect(root, elementPath).some((entry) => sameIndices(entry.indices, indices));
       if (onlyWhenMissing && existing) continue;
-      root = setValue(root, path, structuredCloneIfObject(template(root as Record<string, unknown>)), indices);
+      root = setValue(root, path, structuredCloneIfObject(template(root, context)), indices);
     }
     return root;
   };
