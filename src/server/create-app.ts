@@ -9,6 +9,8 @@ import { gatewayErrorMessage } from '../core/pipeline/gateway-error.js';
 import { variantHolds } from '../core/pipeline/match.js';
 import { newContext, snapshotRequest, type RequestView } from '../core/model/exchange-context.js';
 import { requestUrl } from './request-url.js';
+import { corsHeaders, isCorsHeader, preflightAnswer } from './v1-answer.js';
+import type { CorsPolicy } from '../core/mapping/http-policy.js';
 import { translateRequest } from '../core/pipeline/request.js';
 import { translateResponse } from '../core/pipeline/response.js';
 import { decodeBody } from '../upstream/content-encoding.js';
@@ -20,6 +22,7 @@ import {
   incomingV1,
   messageToResponse,
   parseQuery,
+  type AnswerOptions,
   readRequestBody,
   requestBodyStream,
   splitUrl,
@@ -65,7 +68,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
       const started = performance.now();
       const v1 = incomingV1(c.req.raw, c.env);
       v1.endpoint = endpointId;
-      const extra: GatewayHeaders = { ...lifecycle, 'x-request-id': v1.requestId };
+      const extra: GatewayHeaders = table.cors ? { ...lifecycle, ...corsHeaders(table.cors, v1.headers.origin), 'x-request-id': v1.requestId } : { ...lifecycle, 'x-request-id': v1.requestId };
       let response: Response;
       let problem: string | undefined;
       try {
@@ -114,10 +117,43 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
           };
     app.on(first.v1.method, toHonoPath(first.v1), serve(first.id, handle));
   }
+  if (table.cors) registerPreflights(app, table, table.cors, serve);
   // The not-found handler rather than a catch-all route: a mapped route then matches alone and
   // hono calls its handler directly, without composing a middleware chain per request.
   app.notFound(serve(legacy ? 'legacy' : 'unmatched', unmatched));
   return app;
+}
+
+/**
+ * `OPTIONS` on every mapped v1 path is answered by the gateway under v1's CORS policy, with the
+ * methods the table maps there (conditional variants, such as method overrides, are not
+ * advertised). A path whose OPTIONS the mapping maps itself is left to that endpoint.
+ */
+function registerPreflights(app: Hono<GatewayEnv>, table: CompiledTable, policy: CorsPolicy, serve: (id: string, handle: Handler) => (c: Context<GatewayEnv>) => Promise<Response>): void {
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const endpoint of table.endpoints) {
+    const path = toHonoPath(endpoint.v1);
+    const methods = methodsByPath.get(path) ?? new Set<string>();
+    if (!endpoint.when || endpoint.v1.method === 'OPTIONS') methods.add(endpoint.v1.method);
+    methodsByPath.set(path, methods);
+  }
+  for (const [path, methods] of methodsByPath) {
+    if (methods.has('OPTIONS')) continue;
+    app.options(
+      path,
+      serve('preflight', async (v1, extra) => {
+        const { status, headers } = preflightAnswer(policy, [...methods], v1.headers);
+        const gateway: GatewayHeaders = { ...extra };
+        for (const name in gateway) if (name === 'vary' || isCorsHeader(name)) delete gateway[name];
+        return new Response(null, { status, headers: { ...headers, ...gateway } });
+      }),
+    );
+  }
+}
+
+/** How a mapped endpoint's v1 answer is written: its render policy, the request, v1's CORS. */
+function answerOptions(table: CompiledTable, endpoint: CompiledEndpoint | undefined, v1: IncomingV1): AnswerOptions {
+  return { render: endpoint?.render ?? table.render, request: { method: v1.request.method, headers: v1.headers }, dropCors: table.cors !== undefined };
 }
 
 /** A gateway failure as the client sees it: problem+json, or v1's error shape (`gatewayErrors: v1`). */
@@ -126,7 +162,7 @@ function problemResponse(table: CompiledTable, v1: IncomingV1, error: CompatErro
   const request = table.gatewayErrors === 'v1' ? requestView(table, v1) : undefined;
   const message = gatewayErrorMessage(table, endpoint, error, request);
   try {
-    return messageToResponse(message, extra);
+    return messageToResponse(message, extra, { ...answerOptions(table, endpoint, v1), request: undefined });
   } catch {
     // An error rule wrote a header no HTTP message may carry: answer with the problem itself.
     const { status, body } = problemFromError(error);
@@ -159,7 +195,7 @@ function mappedEndpoint(table: CompiledTable, endpoint: CompiledEndpoint, upstre
     if (streamable) return streamThrough(table, endpoint, upstream, v1, v1Message(v1, headers, params, undefined), extra);
     const body = await readRequestBody(v1, upstream.bodyLimit);
     const { response } = await exchange(table, endpoint, v1Message(v1, headers, params, body), send, undefined, { url: requestUrl(table, v1) });
-    return messageToResponse(response, extra);
+    return messageToResponse(response, extra, answerOptions(table, endpoint, v1));
   };
 }
 
@@ -176,7 +212,7 @@ async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, u
   if (isSuccessStatus(answer.status)) {
     // Steps here touch only status and headers (the endpoint reads no body), so the body can flow.
     const translated = translateResponse(table, endpoint, { method: '', path: '', params: {}, query: {}, headers: answer.headers, status: answer.status, body: undefined }, undefined, context);
-    return streamedResponse(v1, translated.status, translated.headers, answer.body, extra, { headersAsReceived: endpoint.response.length === 0 });
+    return streamedResponse(v1, translated.status, translated.headers, answer.body, extra, { headersAsReceived: endpoint.response.length === 0, dropCors: table.cors !== undefined });
   }
   const answerType = answer.headers['content-type'];
   const received = await readLimited(answer.body, upstream.bodyLimit, upstream.origin).catch((error: unknown) => {
@@ -194,7 +230,7 @@ async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, u
   };
   delete errorMessage.headers['content-length'];
   delete errorMessage.headers['content-encoding'];
-  return messageToResponse(translateResponse(table, endpoint, errorMessage, undefined, context), extra);
+  return messageToResponse(translateResponse(table, endpoint, errorMessage, undefined, context), extra, answerOptions(table, endpoint, v1));
 }
 
 async function passThrough(legacy: UpstreamClient, v1: IncomingV1, extra: GatewayHeaders): Promise<Response> {

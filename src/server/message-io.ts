@@ -4,7 +4,9 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { CompatError } from '../core/errors.js';
 import { emptyMessage, isJsonMediaType, type HttpMessage } from '../core/model/http-message.js';
+import type { RenderPolicy } from '../core/mapping/http-policy.js';
 import { forwardableHeaders } from '../upstream/hop-by-hop.js';
+import { finishBody, isCorsHeader, type AnswerRequest } from './v1-answer.js';
 import type { OutgoingBody } from '../upstream/upstream-client.js';
 
 /*
@@ -155,9 +157,10 @@ const NO_BODY_STATUS = new Set([204, 205, 304]);
  * them, so a mapping that wrote a bad header fails this exchange (as a 500 problem) rather than
  * the socket write.
  */
-function responseHeaders(source: RawHeaders, extra: Readonly<Record<string, string>>, options: { skip?: string; checked?: boolean } = {}): PlainHeaders {
+function responseHeaders(source: RawHeaders, extra: Readonly<Record<string, string>>, options: { skip?: string; checked?: boolean; dropCors?: boolean } = {}): PlainHeaders {
   const headers = forwardableHeaders(source);
   if (options.skip) delete headers[options.skip];
+  if (options.dropCors) for (const name in headers) if (isCorsHeader(name)) delete headers[name];
   const check = !options.checked;
   for (const name in headers) {
     const value = headers[name]!;
@@ -175,7 +178,10 @@ function responseHeaders(source: RawHeaders, extra: Readonly<Record<string, stri
     // The lifecycle `Link: <guide>; rel="deprecation"` joins a Link the answer already has (paging
     // links, say) rather than replacing it: a field's values combine with ", " (RFC 8288 section 3).
     const existing = headers[name];
-    headers[name] = name === 'link' && typeof existing === 'string' && existing !== '' ? `${existing}, ${extra[name]!}` : extra[name]!;
+    if (name === 'link' && typeof existing === 'string' && existing !== '') headers[name] = `${existing}, ${extra[name]!}`;
+    else if (name === 'vary' && typeof existing === 'string' && existing !== '') {
+      if (!existing.split(',').some((field) => field.trim().toLowerCase() === extra[name]!.toLowerCase())) headers[name] = `${existing}, ${extra[name]!}`;
+    } else headers[name] = extra[name]!;
   }
   return headers;
 }
@@ -196,20 +202,23 @@ function responseWith(body: string | Uint8Array | ReadableStream | null, status:
   return new Response(body, { status, headers: list });
 }
 
-/** A translated message as a Response; JSON bodies are serialised, empty ones send no content type. */
-export function messageToResponse(message: HttpMessage, extraHeaders: Readonly<Record<string, string>>): Response {
-  const headers = responseHeaders(message.headers, extraHeaders, { skip: 'content-encoding' });
-  let body: string | Uint8Array | null = null;
-  if (message.body === undefined || NO_BODY_STATUS.has(message.status)) {
-    delete headers['content-type'];
-  } else if (message.body instanceof Uint8Array) body = message.body;
-  else if (typeof message.body === 'string') body = message.body;
-  else {
-    body = JSON.stringify(message.body);
-    headers['content-type'] ??= 'application/json';
-  }
-  return responseWith(body, message.status, headers);
+export interface AnswerOptions {
+  /** JSON formatting, Content-Type and ETag of the v1 answer. */
+  render?: RenderPolicy;
+  /** The v1 request, for If-None-Match. */
+  request?: AnswerRequest;
+  /** v1's CORS policy replaces whatever v2 said. */
+  dropCors?: boolean;
 }
+
+/** A translated message as a Response; JSON bodies are serialised, empty ones send no content type. */
+export function messageToResponse(message: HttpMessage, extraHeaders: Readonly<Record<string, string>>, options: AnswerOptions = {}): Response {
+  const finished = finishBody(message, options.render ?? COMPACT, options.request);
+  const headers = responseHeaders(finished.headers, extraHeaders, { skip: 'content-encoding', dropCors: options.dropCors });
+  return responseWith(finished.body, finished.status, headers);
+}
+
+const COMPACT: RenderPolicy = { indent: 0 };
 
 /**
  * An answer already written to the socket. @hono/node-server sends nothing for a response
@@ -232,10 +241,10 @@ export function streamedResponse(
   upstreamHeaders: RawHeaders,
   body: Readable,
   extraHeaders: Readonly<Record<string, string>>,
-  options: { headersAsReceived?: boolean } = {},
+  options: { headersAsReceived?: boolean; dropCors?: boolean } = {},
 ): Response {
   // Headers exactly as undici parsed them are valid already; steps may have written others.
-  const headers = responseHeaders(upstreamHeaders, extraHeaders, { checked: options.headersAsReceived });
+  const headers = responseHeaders(upstreamHeaders, extraHeaders, { checked: options.headersAsReceived, dropCors: options.dropCors });
   // A streamed body keeps its declared length; only hop-specific framing is dropped.
   const length = upstreamHeaders['content-length'];
   if (typeof length === 'string') headers['content-length'] = length;

@@ -9,7 +9,9 @@ import { matchEndpoint } from '../../core/pipeline/match.js';
 import { translateRequest } from '../../core/pipeline/request.js';
 import type { TraceEntry } from '../../core/pipeline/trace.js';
 import { isRecord } from '../../core/transform/path.js';
-import { parseQuery, splitUrl } from '../../server/message-io.js';
+import { lifecycleHeaders } from '../../server/lifecycle-headers.js';
+import { messageToResponse, parseQuery, splitUrl } from '../../server/message-io.js';
+import { corsHeaders } from '../../server/v1-answer.js';
 import { queryString } from '../../upstream/upstream-client.js';
 import { EXIT, type CliIo } from '../cli-io.js';
 import { loadMappingForCommand } from '../load-or-report.js';
@@ -68,7 +70,7 @@ async function translateCommand(options: TranslateOptions, io: CliIo): Promise<n
     }
     headers[header.slice(0, colon).trim().toLowerCase()] = header.slice(colon + 1).trim();
   }
-  const match = matchEndpoint(loaded.table, method, path);
+  const match = matchEndpoint(loaded.table, method, path, { query: parseQuery(search), headers });
   if (!match) {
     io.stderr(`no endpoint of ${options.mapping} maps ${method} ${path}${loaded.table.legacy ? ' (the gateway would pass it to legacy)' : ' (the gateway would answer 404)'}\n`);
     return EXIT.findings;
@@ -89,13 +91,22 @@ async function translateCommand(options: TranslateOptions, io: CliIo): Promise<n
       out.calls = endpoint.calls.map((call) => `${call.id}: ${call.route.method} ${call.route.template}${call.afterMain ? ' (after the main response)' : ''}`);
     } else {
       const responses = await readResponses(resolve(io.cwd, options.response));
+      const v1Headers = { ...headers };
       const result = await exchange(loaded.table, endpoint, v1, async (_request, { call }) => {
         const given = responses[call];
         if (!given) throw new CompatError('upstream-unreachable', `--response has no response for call "${call}"`);
-        return given;
-      }, trace);
+        return structuredClone(given);
+      }, trace, { url: `${loaded.table.publicUrl ?? 'http://localhost'}${line[2]!.startsWith('/') ? '' : '/'}${line[2]}` });
       out.requests = result.upstreamRequests.map(({ call, request }) => ({ call, request: describeRequest(request) }));
-      out.response = { status: result.response.status, headers: result.response.headers, body: result.response.body };
+      // The answer exactly as the gateway would write it: the same last stage builds both.
+      const extra: Record<string, string> = { ...Object.fromEntries(lifecycleHeaders(loaded.table.lifecycle)), ...(loaded.table.cors ? corsHeaders(loaded.table.cors, v1Headers.origin) : {}) };
+      const answer = messageToResponse(result.response, extra, { render: endpoint.render, request: { method, headers: v1Headers }, dropCors: loaded.table.cors !== undefined });
+      const text = await answer.text();
+      const answerHeaders: Record<string, string> = {};
+      answer.headers.forEach((value, name) => {
+        answerHeaders[name] = value;
+      });
+      out.response = { status: answer.status, headers: answerHeaders, body: parseAnswerBody(text, answerHeaders['content-type']) };
     }
   } catch (error) {
     if (!(error instanceof CompatError)) throw error;
@@ -104,6 +115,18 @@ async function translateCommand(options: TranslateOptions, io: CliIo): Promise<n
   out.steps = trace.map((entry) => ({ ...entry }));
   print(io, options.json, out, textLines(out, trace));
   return out.problem ? EXIT.findings : EXIT.ok;
+}
+
+function parseAnswerBody(text: string, contentType: string | undefined): unknown {
+  if (text === '') return undefined;
+  if (contentType && /json/i.test(contentType)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
 }
 
 function describeRequest(request: HttpMessage) {
@@ -141,7 +164,11 @@ function textLines(out: Record<string, unknown>, trace: TraceEntry[]): string[] 
   if (problem) lines.push('', `the gateway would answer ${problem.status} ${problem.code}: ${problem.detail}`);
   if (trace.length) {
     lines.push('', 'steps:');
-    for (const entry of trace) lines.push(`  ${entry.changed ? 'fired  ' : 'no-op  '} [${entry.stage}] ${entry.op}: ${entry.description}`);
+    for (const entry of trace) {
+      const state = entry.condition && !entry.condition.held ? 'skipped' : entry.changed ? 'fired  ' : 'no-op  ';
+      const condition = entry.condition ? ` (when ${entry.condition.text}: ${entry.condition.held ? 'true' : 'false'})` : '';
+      lines.push(`  ${state} [${entry.stage}] ${entry.op}: ${entry.description}${condition}`);
+    }
   }
   return lines;
 }

@@ -10,6 +10,7 @@ import { compileCondition, ConditionError, type CompiledCondition, type Conditio
 import { isRecord } from '../transform/path.js';
 import { statusRange } from '../transform/status-range.js';
 import { compilePaging, PagingError, type CompiledPaging } from '../transform/paging.js';
+import { compileCors, compileRender, PolicyError } from './http-policy.js';
 import { compileTemplate, templateReferences, TemplateError, type Template } from '../transform/template.js';
 import { compileJoin } from '../transform/join.js';
 import { compileReference, RESERVED_SCOPES } from '../transform/reference.js';
@@ -41,6 +42,8 @@ export function compileMapping(document: MappingDocument, options: { resolveFunc
     compileStepList(steps ?? [], pointer, { level: 'step', direction, resources, resolveFunction, endpointId, ...(paging ? { paging } : {}) }, error);
 
   const errors = (document.errors ?? []).map((rule, i) => compileErrorRule(rule, pointerOf('errors', i), '*', compileSteps, error));
+  const render = compilePolicy(() => compileRender(document.render), pointerOf('render'), error) ?? { indent: 0 };
+  const cors = compilePolicy(() => compileCors(document.cors), pointerOf('cors'), error);
   const endpoints: CompiledEndpoint[] = [];
   const seenIds = new Map<string, number>();
   document.endpoints.forEach((endpoint, index) => {
@@ -48,6 +51,7 @@ export function compileMapping(document: MappingDocument, options: { resolveFunc
     if (seenIds.has(endpoint.id)) error(`${pointer}/id`, `endpoint id "${endpoint.id}" is already used by endpoint ${seenIds.get(endpoint.id)}; ids must be unique`);
     seenIds.set(endpoint.id, index);
     const compiled = compileEndpoint(endpoint, pointer, document, compileSteps, resolveFunction, error);
+    if (compiled) compiled.render = compilePolicy(() => compileRender(endpoint.render, render), `${pointer}/render`, error) ?? render;
     if (compiled) endpoints.push(compiled);
   });
   checkRouteOrder(endpoints, error);
@@ -66,6 +70,8 @@ export function compileMapping(document: MappingDocument, options: { resolveFunc
       endpoints,
       errors,
       gatewayErrors: document.gatewayErrors ?? 'problem',
+      render,
+      ...(cors ? { cors } : {}),
       ...(document.publicUrl ? { publicUrl: document.publicUrl.replace(/\/+$/, '') } : {}),
     },
   };
@@ -276,6 +282,7 @@ function compileEndpoint(
     errors,
     calls: calls.filter((call): call is CompiledCall => !!call),
     ...(handler ? { handler } : {}),
+    render: { indent: 0 },
     keepsRequestBody,
     readsRequestBody: touchesBody(request) || keepsRequestBody,
     readsResponseBody: touchesBody(response) || calls.length > 0 || handler !== undefined,
@@ -404,6 +411,18 @@ function compileMerge(merge: { from: string; to: string; as?: string }, perItem:
         }
       : (source, target) => transferAcross(source, target, from, to, { convert, keepSource: true }),
   };
+}
+
+function compilePolicy<T>(compile: () => T, pointer: string, error: ReportError): T | undefined {
+  try {
+    return compile();
+  } catch (failure) {
+    if (failure instanceof PolicyError) {
+      error(`${pointer}${failure.at}`, failure.message);
+      return undefined;
+    }
+    throw failure;
+  }
 }
 
 function compileEndpointPaging(endpoint: EndpointDocument, pointer: string, error: ReportError): CompiledPaging | undefined {

@@ -5,6 +5,7 @@ import type { CompiledCondition } from '../transform/condition.js';
 import type { CompiledOp, CompiledResource } from '../transform/op.js';
 import type { Template } from '../transform/template.js';
 import type { ValuePath } from '../transform/path.js';
+import type { CorsPolicy, RenderPolicy } from './http-policy.js';
 import type { Route } from './route.js';
 
 /** A step list compiled for one direction, with where each step came from. */
@@ -96,6 +97,8 @@ export interface CompiledEndpoint {
   errors: CompiledErrorRule[];
   calls: CompiledCall[];
   handler?: { reference: string; run: ExchangeHandler; maxCalls: number };
+  /** How the v1 answer's bytes are written (the mapping's `render:`, overridden per endpoint). */
+  render: RenderPolicy;
   /** True when something after the request steps reads `request.body`: the v1 body is kept. */
   keepsRequestBody: boolean;
   /** False when no request step touches the body: the gateway may stream it through. */
@@ -123,4 +126,8 @@ export interface CompiledTable {
   gatewayErrors: 'problem' | 'v1';
   /** The public base URL of the v1 API, for `request.url` (Link headers); else the client's Host. */
   publicUrl?: string;
+  /** Defaults for every endpoint's `render`. */
+  render: RenderPolicy;
+  /** v1's CORS policy, answered by the gateway whatever v2's is. */
+  cors?: CorsPolicy;
 }

@@ -66,6 +66,8 @@ export interface EndpointDocument {
   response?: StepDocument[];
   errors?: ErrorRuleDocument[];
   calls?: CallDocument[];
+  /** How the v1 answer's bytes are written (src/core/mapping/http-policy.ts). */
+  render?: unknown;
   /** Pagination conversion, both ways (src/core/transform/paging.ts). */
   paging?: unknown;
   /** `./module.ts#name`: code that makes the endpoint's v2 calls itself. */
@@ -90,4 +92,6 @@ export interface MappingDocument {
   gatewayErrors?: 'problem' | 'v1';
   /** The v1 API's public base URL (`https://api.example.com`), for `request.url`. */
   publicUrl?: string;
+  render?: unknown;
+  cors?: unknown;
 }
