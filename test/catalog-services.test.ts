@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenApiContract } from '../examples/knowledge/openapi-check.js';
 import { CATALOG_SEED } from '../examples/catalog/seed.js';
 import { startCatalogServices, type CatalogServices } from '../examples/catalog/start.js';
+import { withQueryParameters } from '../examples/catalog/query-string.js';
 import { compareCodePoints } from '../examples/catalog/store.js';
 import { createV1Service, type Product, type Review, type Vendor } from '../examples/catalog/v1-service.js';
 import { createV2Service, type ItemDocument, type ListDocument, type ProductV2, type ReviewV2, type VendorV2 } from '../examples/catalog/v2-service.js';
@@ -151,6 +152,19 @@ describe('code-point order', () => {
     expect(compareCodePoints('zebra', 'Ångström')).toBeLessThan(0);
     expect(compareCodePoints('ab', 'abc')).toBeLessThan(0);
     expect(compareCodePoints('abc', 'abc')).toBe(0);
+  });
+});
+
+describe('withQueryParameters', () => {
+  it.each([
+    ['', [['page', '2']], '?page=2'],
+    ['?a=1&page=1&b=%2C+x', [['page', '2']], '?a=1&page=2&b=%2C+x'],
+    ['?page=1&page=5&per_page=3', [['page', '2'], ['per_page', '4']], '?page=2&per_page=4'],
+    ['?sort=-name&&x', [['page[number]', '3']], '?sort=-name&x&page%5Bnumber%5D=3'],
+    ['?page%5Bsize%5D=2', [['page[size]', '5']], '?page%5Bsize%5D=5'],
+    ['?bad=%E0%A4%A', [['page', '1']], '?bad=%E0%A4%A&page=1'],
+  ] as const)('rewrites %j with %j', (search, replacements, expected) => {
+    expect(withQueryParameters(search, replacements)).toBe(expected);
   });
 });
 

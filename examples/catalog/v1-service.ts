@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ProductRow, ReviewRow, VendorRow } from './seed.js';
-import { CatalogStore, sortRows, withQueryParameters, type NewProductRow, type SortKey } from './store.js';
+import { withQueryParameters } from './query-string.js';
+import { CatalogStore, sortRows, type NewProductRow, type SortKey } from './store.js';
 
 /*
  * The legacy v1 catalog service of the second bundled example: bare JSON arrays with X-Total-Count

@@ -3,7 +3,8 @@ import type { Context } from 'hono';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ProductRow, ReviewRow, VendorRow } from './seed.js';
-import { CatalogStore, sortRows, withQueryParameters, type NewProductRow, type SortKey } from './store.js';
+import { withQueryParameters } from './query-string.js';
+import { CatalogStore, sortRows, type NewProductRow, type SortKey } from './store.js';
 
 /*
  * The v2 catalog service of the second bundled example, as a team rebuilding the API in JSON:API
