@@ -5,6 +5,7 @@
  */
 export const PROBLEMS = {
   'route-not-found': { status: 404, title: 'No such v1 endpoint' },
+  'method-not-allowed': { status: 405, title: 'This v1 path does not take this method' },
   'endpoint-removed': { status: 410, title: 'This v1 endpoint was removed' },
   'invalid-path-parameter': { status: 400, title: 'A path parameter cannot be forwarded' },
   'unknown-query-parameter': { status: 400, title: 'Query parameter not supported by this endpoint' },
@@ -20,6 +21,7 @@ export const PROBLEMS = {
   'request-too-many-items': { status: 413, title: 'The request names more items than this gateway serves at once' },
   'handler-failed': { status: 502, title: 'The endpoint handler failed' },
   'invalid-query-value': { status: 400, title: 'A query parameter has a value this endpoint does not accept' },
+  'request-rejected': { status: 400, title: 'The mapping rejects this request' },
   'internal-error': { status: 500, title: 'Unexpected gateway failure' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
@@ -31,11 +33,15 @@ export class CompatError extends Error {
   /** Extra RFC 9457 extension members, e.g. the replacement of a removed endpoint. */
   readonly extensions: Record<string, unknown>;
 
-  constructor(code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  /** Headers the answer carries besides the problem (e.g. `Allow` on a 405 a mapping rejects with). */
+  readonly headers: Record<string, string>;
+
+  constructor(code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}, options?: { cause?: unknown; status?: number; headers?: Record<string, string> }) {
     super(detail, options);
     this.name = 'CompatError';
     this.code = code;
-    this.status = PROBLEMS[code].status;
+    this.status = options?.status ?? PROBLEMS[code].status;
+    this.headers = options?.headers ?? {};
     this.extensions = extensions;
   }
 }

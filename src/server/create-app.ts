@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import { CompatError } from '../core/errors.js';
 import type { CompiledEndpoint, CompiledTable } from '../core/mapping/compiled.js';
-import { toHonoPath } from '../core/mapping/route.js';
+import { matchRoute, splitPath, toHonoPath } from '../core/mapping/route.js';
 import { isSuccessStatus, type HttpMessage } from '../core/model/http-message.js';
 import { exchange } from '../core/pipeline/exchange.js';
 import { gatewayErrorMessage } from '../core/pipeline/gateway-error.js';
@@ -87,6 +87,11 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   const unmatched = async (v1: IncomingV1, extra: GatewayHeaders): Promise<Response> => {
     if (!legacy) {
       const { path } = splitUrl(v1.request.url);
+      const allowed = methodsServing(table, path);
+      if (allowed.length > 0 && !allowed.includes(v1.request.method)) {
+        // RFC 9110 section 15.5.6: the path exists, the method does not; say which ones do.
+        throw new CompatError('method-not-allowed', `method ${v1.request.method} is not allowed on ${path}`, { allow: allowed }, { headers: { allow: allowed.join(', ') } });
+      }
       throw new CompatError('route-not-found', `${v1.request.method} ${path} is not an endpoint of this API`);
     }
     v1.endpoint = 'legacy';
@@ -149,6 +154,20 @@ function registerPreflights(app: Hono<GatewayEnv>, table: CompiledTable, policy:
       }),
     );
   }
+}
+
+/** The methods the table maps on a path (HEAD with GET), in the canonical order; conditional variants are not advertised. */
+function methodsServing(table: CompiledTable, path: string): string[] {
+  const segments = splitPath(path);
+  if (!segments) return [];
+  const methods = new Set<string>();
+  for (const endpoint of table.endpoints) {
+    if (endpoint.when || !matchRoute(endpoint.v1, endpoint.v1.method, segments)) continue;
+    methods.add(endpoint.v1.method);
+    if (endpoint.v1.method === 'GET') methods.add('HEAD');
+  }
+  const order = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+  return [...methods].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
 }
 
 /** How a mapped endpoint's v1 answer is written: its render policy, the request, v1's CORS. */

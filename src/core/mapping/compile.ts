@@ -256,6 +256,7 @@ function compileEndpoint(
     ...calls.flatMap((call) => call?.reads ?? []),
   ];
   const requestQueryKeys = laterReads.flatMap((path) => (path.startsWith('request.query.') ? [path.slice('request.query.'.length)] : []));
+  const requestStepQueryKeys = request.flatMap((step) => step.reads.map(queryName).filter((name): name is string => !!name));
   const keepsRequestBody =
     handler !== undefined || [...response, ...errors.flatMap((rule) => rule.steps)].some((step) => step.op === 'fn') || laterReads.some((path) => path === 'request' || path.startsWith('request.body'));
   const removed = endpoint.removed
@@ -276,7 +277,8 @@ function compileEndpoint(
     v2,
     removed,
     unmappedQuery: endpoint.unmappedQuery ?? document.defaults?.unmappedQuery ?? 'pass',
-    mappedQuery: new Set([...request.flatMap((step) => step.reads.map(queryName).filter((name): name is string => !!name)), ...requestQueryKeys]),
+    mappedQuery: new Set([...requestStepQueryKeys, ...requestQueryKeys]),
+    consumedQuery: new Set(requestQueryKeys.filter((key) => !requestStepQueryKeys.includes(key))),
     request,
     response,
     errors,

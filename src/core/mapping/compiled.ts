@@ -90,8 +90,10 @@ export interface CompiledEndpoint {
   v2?: Route;
   removed?: { status: number; replacement?: string; message: string };
   unmappedQuery: UnmappedQueryPolicy;
-  /** Query keys that request steps read; the rest are "unmapped". */
+  /** Query keys that request steps or later stages read; the rest are "unmapped". */
   mappedQuery: ReadonlySet<string>;
+  /** Query keys only later stages read (`request.query.x`): implemented by the gateway, never sent to v2. */
+  consumedQuery: ReadonlySet<string>;
   request: CompiledStep[];
   response: CompiledStep[];
   errors: CompiledErrorRule[];

@@ -14,7 +14,7 @@ import { applyErrorRules } from './response.js';
  */
 export function gatewayErrorMessage(table: CompiledTable, endpoint: CompiledEndpoint | undefined, error: CompatError, request: RequestView | undefined): HttpMessage {
   const { status, body } = problemFromError(error);
-  const problem = emptyMessage({ status, headers: { 'content-type': PROBLEM_CONTENT_TYPE }, body });
+  const problem = emptyMessage({ status, headers: { ...error.headers, 'content-type': PROBLEM_CONTENT_TYPE }, body });
   if (table.gatewayErrors !== 'v1') return problem;
   const rules = [...(endpoint?.errors ?? []), ...table.errors];
   const context = request ? newContext(endpoint?.id ?? '', request) : undefined;

@@ -19,6 +19,9 @@ export function translateRequest(endpoint: CompiledEndpoint, request: HttpMessag
   } catch (error) {
     throw asTranslationError(error, 'request-not-translatable', endpoint.id);
   }
+  // Parameters only later stages read (`request.query.x`: a filter, a sort, paging the gateway
+  // does itself) are the gateway's to implement; v2 never receives them.
+  for (const key of endpoint.consumedQuery) delete message.query[key];
   message.method = route.method;
   message.path = buildPath(route, message.params);
   return message;

@@ -14,7 +14,8 @@ import { compileTemplate, hasPlaceholder, templateReferences, type Template } fr
  * A test is a value (equality; for `status`, also `404`, `">=400"`, `"4xx"`, `"500-599"`) or an
  * object of operators that must all hold: exists, empty, eq, ne, in, notIn, gt, gte, lt, lte,
  * matches (a regular expression), contains, startsWith, endsWith, hasItem (an element of a list,
- * or of a comma-separated string), with `caseInsensitive: true`. Operands may be templates
+ * or of a comma-separated string), hasAll (every one of several), type (object, array, string,
+ * number, boolean, null, missing), with `caseInsensitive: true`. Operands may be templates
  * (`gte: "${request.query.price_gte}"`); an operand that yields nothing makes its operator hold,
  * so a v1 filter parameter the client did not send filters nothing. When a reference yields a
  * list (an array, a path with `[]`, or `*`), a test holds when it holds for some element
@@ -48,11 +49,11 @@ export class ConditionError extends Error {
 /** Keys are exchange references (`request.query.x`, `body.total`) or, for list ops, element field paths. */
 export type ConditionSubject = 'exchange' | 'element';
 
-const OPERATORS = ['exists', 'empty', 'eq', 'ne', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'matches', 'contains', 'startsWith', 'endsWith', 'hasItem'] as const;
+const OPERATORS = ['exists', 'empty', 'eq', 'ne', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'matches', 'contains', 'startsWith', 'endsWith', 'hasItem', 'hasAll', 'type'] as const;
 type Operator = (typeof OPERATORS)[number];
 const MODIFIERS = ['caseInsensitive'];
 /** Operators whose meaning is about the whole value, not each element of a list. */
-const WHOLE_VALUE: ReadonlySet<Operator> = new Set(['exists', 'empty']);
+const WHOLE_VALUE: ReadonlySet<Operator> = new Set(['exists', 'empty', 'hasAll', 'type']);
 /** Operators that hold only if they hold for every element. */
 const EVERY_ELEMENT: ReadonlySet<Operator> = new Set(['ne', 'notIn']);
 
@@ -168,6 +169,10 @@ function compileOperand(operator: Operator, operand: unknown, at: string, reads:
     if (typeof operand !== 'boolean') throw new ConditionError(at, `"${operator}" takes true or false`);
     return () => operand;
   }
+  if (operator === 'type') {
+    if (typeof operand !== 'string' || !JSON_TYPES.includes(operand)) throw new ConditionError(at, `"type" is one of ${JSON_TYPES.join(', ')}`);
+    return () => operand;
+  }
   if (operator === 'matches') {
     if (typeof operand !== 'string') throw new ConditionError(at, '"matches" takes a regular expression as a string');
     if (hasPlaceholder(operand)) throw new ConditionError(at, '"matches" takes a fixed regular expression: a pattern built from request values would let a client choose it');
@@ -181,7 +186,7 @@ function compileOperand(operator: Operator, operand: unknown, at: string, reads:
   if (['gt', 'gte', 'lt', 'lte'].includes(operator) && typeof operand !== 'number' && !(typeof operand === 'string' && (hasPlaceholder(operand) || Number.isFinite(Number(operand))))) {
     throw new ConditionError(at, `"${operator}" takes a number or a template such as "\${request.query.min}"`);
   }
-  if ((operator === 'in' || operator === 'notIn') && !Array.isArray(operand) && typeof operand !== 'string') {
+  if ((operator === 'in' || operator === 'notIn' || operator === 'hasAll') && !Array.isArray(operand) && typeof operand !== 'string') {
     throw new ConditionError(at, `"${operator}" takes a list, a comma-separated string or a template`);
   }
   if (operand === null || (typeof operand === 'object' && !Array.isArray(operand))) {
@@ -249,12 +254,31 @@ function singleTest(operator: Operator, operand: unknown, caseInsensitive: boole
         return operator === 'contains' ? text.includes(needle) : operator === 'startsWith' ? text.startsWith(needle) : text.endsWith(needle);
       };
     }
+    case 'type':
+      return (value) => jsonType(value) === operand;
+    case 'hasAll': {
+      // Every wanted item is in the list (or comma list) the value holds: `tag=a&tag=b` means both.
+      const wanted = listOf(operand).map(fold);
+      return (value) => {
+        const items = (Array.isArray(value) ? value : typeof value === 'string' ? value.split(',').map((item) => item.trim()) : [value]).map(fold);
+        return wanted.every((item) => items.some((candidate) => sameValue(candidate, item)));
+      };
+    }
     case 'hasItem':
       return (value) => {
         const items = typeof value === 'string' ? value.split(',').map((item) => item.trim()) : [value];
         return items.some((item) => sameValue(fold(item), fold(operand)));
       };
   }
+}
+
+const JSON_TYPES = ['object', 'array', 'string', 'number', 'boolean', 'null', 'missing'];
+
+function jsonType(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value === 'object' ? 'object' : typeof value;
 }
 
 function scalar(value: unknown): boolean {

@@ -18,7 +18,7 @@ import { getValue, isRecord, parseMessagePath, setValue, type ValuePath } from '
  *       totalHeader: X-Total-Count
  */
 export interface PagingDocument {
-  v1: { offset?: string; limit?: string; page?: string; size?: string };
+  v1: { offset?: string; limit?: string; page?: string; size?: string; default?: 'offset' | 'page'; mixed?: 'page' | 'reject'; mixedMessage?: string };
   size?: { default?: number; max?: number; overMax?: 'clamp' | 'reject' };
   v2: { offset?: string; limit?: string; page?: string; size?: string; maxSize?: number; fetchAll?: number };
   items?: string;
@@ -85,22 +85,32 @@ export function compilePaging(document: unknown): CompiledPaging {
 
   const windowOf = (request: RequestView | undefined): Window => {
     const query = request?.query ?? {};
-    const read = (name: string | undefined, min: number): number | undefined => {
+    const read = (name: string | undefined, min: number, limit?: number): number | undefined => {
       if (!name) return undefined;
       const raw = query[name];
       if (raw === undefined || raw === '') return undefined;
       const text = String(Array.isArray(raw) ? raw[0] : raw).trim();
       const number = /^-?\d+$/.test(text) ? Number(text) : NaN;
-      if (!Number.isSafeInteger(number) || number < min) throw new CompatError('invalid-query-value', `"${text}" is not a valid ${name}: expected a whole number of at least ${min}`, { parameter: name });
+      if (!Number.isSafeInteger(number) || number < min || (limit !== undefined && number > limit)) {
+        const message = limit === undefined ? `${name} must be an integer >= ${min}` : `${name} must be an integer from ${min} to ${limit}`;
+        throw new CompatError('invalid-query-value', message, { parameter: name, value: text });
+      }
       return number;
     };
     const size = (name: string | undefined): number => {
-      const asked = read(name, 1) ?? defaultSize;
+      const asked = read(name, 1, overMax === 'reject' ? maxSize : undefined) ?? defaultSize;
       if (asked <= maxSize) return asked;
       if (overMax === 'reject') throw new CompatError('invalid-query-value', `${name} may be at most ${maxSize}`, { parameter: name });
       return maxSize;
     };
-    const pageStyle = !!v1.page && (query[v1.page] !== undefined || (!!v1.size && query[v1.size] !== undefined) || !v1.offset);
+    const sent = (name: string | undefined) => !!name && query[name] !== undefined;
+    const pageSent = sent(v1.page) || sent(v1.size);
+    const offsetSent = sent(v1.offset) || sent(v1.limit);
+    if (pageSent && offsetSent && v1.mixed === 'reject') {
+      const names = `${v1.offset}/${v1.limit} or ${v1.page}/${v1.size}`;
+      throw new CompatError('invalid-query-value', v1.mixedMessage ?? `use either ${names}, not both`, { parameter: v1.page });
+    }
+    const pageStyle = !!v1.page && (pageSent || (!offsetSent && (v1.default === 'page' || !v1.offset)));
     if (pageStyle) {
       const limit = size(v1.size);
       const page = read(v1.page, 1) ?? 1;

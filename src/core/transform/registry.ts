@@ -1,9 +1,12 @@
 import type { OpSpec } from './op.js';
 import { coerce } from './ops/coerce.js';
 import { copy } from './ops/copy.js';
+import { empty } from './ops/empty.js';
 import { enumMap } from './ops/enum.js';
 import { filter } from './ops/filter.js';
 import { fn } from './ops/fn.js';
+import { order } from './ops/order.js';
+import { reject } from './ops/reject.js';
 import { paginate } from './ops/paginate.js';
 import { sort } from './ops/sort.js';
 import { header } from './ops/header.js';
@@ -19,7 +22,7 @@ import { unwrap, wrap } from './ops/wrap.js';
 
 /** Every op a mapping may use, keyed by the YAML key that names it. */
 export const OPS: ReadonlyMap<string, OpSpec> = new Map(
-  [rename, move, copy, enumMap, scale, coerce, wrap, unwrap, set, defaultValue, remove, replace, header, status, resource, filter, sort, paginate, fn].map(
+  [rename, move, copy, enumMap, scale, coerce, empty, wrap, unwrap, set, defaultValue, remove, replace, header, status, resource, filter, sort, paginate, order, reject, fn].map(
     (spec) => [spec.id, spec],
   ),
 );

@@ -35,6 +35,25 @@ function losesIntegers(from: Range, to: Range, round: boolean): boolean {
   return false;
 }
 
+/**
+ * `decimals: { v1: 2, v2: 0 }`: each side's values are rounded to that many decimal places, as
+ * money is (euros with cents in v1, integer cents in v2): 9.99 becomes 999, not 998.9999999999999.
+ */
+function readDecimals(value: unknown, context: CompileContext): { v1?: number; v2?: number } | undefined {
+  if (value === undefined) return undefined;
+  const valid = (n: unknown) => n === undefined || (Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 12);
+  if (typeof value !== 'object' || value === null || !valid((value as { v1?: unknown }).v1) || !valid((value as { v2?: unknown }).v2)) {
+    context.fail('"decimals" gives the decimal places kept on each side, e.g. { v1: 2, v2: 0 } for euros and cents');
+  }
+  return value as { v1?: number; v2?: number };
+}
+
+function toDecimals(convert: (x: number) => number, places: number | undefined): (x: number) => number {
+  if (places === undefined) return convert;
+  const factor = 10 ** places;
+  return (x) => Math.round(convert(x) * factor) / factor || 0;
+}
+
 export const scale: OpSpec = {
   id: 'scale',
   summary: 'Linear rescale of a number between two ranges; rounds when both ranges are integers (flagged lossy when v2 has values v1 cannot express).',
@@ -45,13 +64,14 @@ export const scale: OpSpec = {
     const v1 = readRange(record.v1);
     const v2 = readRange(record.v2);
     if (!v1 || !v2) context.fail('needs "v1" and "v2" ranges of two different numbers, e.g. v1: [1, 5], v2: [1, 10]');
-    const round = typeof record.round === 'boolean' ? record.round : [...v1, ...v2].every(Number.isInteger);
+    const decimals = readDecimals(record.decimals, context);
+    const round = decimals ? false : typeof record.round === 'boolean' ? record.round : [...v1, ...v2].every(Number.isInteger);
     if (round && losesIntegers(v1, v2, round)) {
       context.fail(`scaling ${field} from [${v1}] to [${v2}] and back does not return every v1 integer; widen the v2 range or set round: false`);
     }
     const path = context.parsePath(field);
-    const toV2 = linear(v1, v2, round);
-    const toV1 = linear(v2, v1, round);
+    const toV2 = toDecimals(linear(v1, v2, round), decimals?.v2);
+    const toV1 = toDecimals(linear(v2, v1, round), decimals?.v1);
     const rescale = (fn: (x: number) => number) => (value: unknown) => {
       if (value === null) return value;
       if (typeof value !== 'number') throw new TransformError(`expected a number at ${field}, got ${describeValue(value)}`, field);
@@ -61,7 +81,7 @@ export const scale: OpSpec = {
     const backward = rescale(context.direction === 'to-v2' ? toV1 : toV2);
     // v1 -> v2 -> v1 is exact (checked above); v2 values between the images of v1 values are
     // rounded on the way back, which is what "lossy" tells the reader.
-    const lossy = round && losesIntegers(v2, v1, round);
+    const lossy = decimals !== undefined || (round && losesIntegers(v2, v1, round));
     return {
       op: 'scale',
       description: `\`${field}\` is rescaled from ${v1[0]}..${v1[1]} (v1) to ${v2[0]}..${v2[1]} (v2)${lossy ? '; v2 values between steps are rounded for v1 clients' : ''}.`,

@@ -33,6 +33,8 @@ export const sort: OpSpec = {
     if (record.missing !== undefined && record.missing !== 'first' && record.missing !== 'last') context.fail('"missing" is first or last');
     const compare = comparer(collation, typeof record.locale === 'string' ? record.locale : undefined, record.missing === 'first' ? -1 : 1);
     const keys = compileKeyMap(record.keys, context);
+    if (record.unknownKey !== undefined && typeof record.unknownKey !== 'string') context.fail('"unknownKey" is the message for a key clients may not sort by; {key} stands for it');
+    const unknownKey = record.unknownKey as string | undefined;
     if (record.by === undefined) context.fail('needs "by": the sort keys, e.g. "${request.query.sort}", "price,-name" or [price, -name]');
     const by = specOf(record.by, context);
     const fallback = record.default === undefined ? undefined : specOf(record.default, context);
@@ -45,7 +47,8 @@ export const sort: OpSpec = {
           const descending = part.startsWith('-');
           const name = descending || part.startsWith('+') ? part.slice(1) : part;
           if (keys && !keys.has(name)) {
-            throw new CompatError('invalid-query-value', `cannot sort by "${name}"; sort keys: ${[...keys.keys()].join(', ')}`, { parameter: 'sort' });
+            const message = unknownKey ? unknownKey.split('{key}').join(name) : `cannot sort by "${name}"; sort keys: ${[...keys.keys()].join(', ')}`;
+            throw new CompatError('invalid-query-value', message, { parameter: 'sort', value: name });
           }
           return { path: keys ? keys.get(name)! : fieldPath(name), descending };
         });
