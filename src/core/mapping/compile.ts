@@ -38,7 +38,7 @@ export function compileMapping(document: MappingDocument, options: { resolveFunc
   const resolveFunction = options.resolveFunction ?? noFunctions;
 
   const resources = compileResources(document, resolveFunction, error);
-  const compileSteps = (steps: StepDocument[] | undefined, pointer: string, direction: Direction, endpointId: string, paging?: CompiledPaging) =>
+  const compileSteps = (steps: StepDocument[] | undefined, pointer: string, direction: Direction, endpointId: string, paging?: CompiledPaging | 'invalid') =>
     compileStepList(steps ?? [], pointer, { level: 'step', direction, resources, resolveFunction, endpointId, ...(paging ? { paging } : {}) }, error);
 
   const errors = (document.errors ?? []).map((rule, i) => compileErrorRule(rule, pointerOf('errors', i), '*', compileSteps, error));
@@ -78,7 +78,7 @@ export function compileMapping(document: MappingDocument, options: { resolveFunc
 }
 
 type ReportError = (pointer: string, message: string) => void;
-type StepCompiler = (steps: StepDocument[] | undefined, pointer: string, direction: Direction, endpointId: string, paging?: CompiledPaging) => CompiledStep[];
+type StepCompiler = (steps: StepDocument[] | undefined, pointer: string, direction: Direction, endpointId: string, paging?: CompiledPaging | 'invalid') => CompiledStep[];
 
 function compileResources(document: MappingDocument, resolveFunction: FunctionResolver, error: ReportError): Map<string, CompiledResource> {
   const resources = new Map<string, CompiledResource>();
@@ -102,7 +102,7 @@ interface StepListContext {
   resources: ReadonlyMap<string, CompiledResource>;
   resolveFunction: FunctionResolver;
   endpointId: string;
-  paging?: CompiledPaging;
+  paging?: CompiledPaging | 'invalid';
 }
 
 function compileStepList(steps: StepDocument[], listPointer: string, list: StepListContext, error: ReportError): CompiledStep[] {
@@ -219,7 +219,7 @@ function compileEndpoint(
   const v2 = endpoint.v2 ? parseRouteAt(endpoint.v2, `${pointer}/v2`, error) : undefined;
   const paging = compileEndpointPaging(endpoint, pointer, error);
   const request = withPagingRequest(compileSteps(endpoint.request, `${pointer}/request`, 'to-v2', endpoint.id), paging, pointer);
-  const response = withPagingResponse(compileSteps(endpoint.response, `${pointer}/response`, 'to-v1', endpoint.id, paging), paging, pointer);
+  const response = withPagingResponse(compileSteps(endpoint.response, `${pointer}/response`, 'to-v1', endpoint.id, paging ?? (endpoint.paging !== undefined ? 'invalid' : undefined)), paging, pointer);
   const errors = (endpoint.errors ?? []).map((rule, i) => compileErrorRule(rule, `${pointer}/errors/${i}`, endpoint.id, compileSteps, error));
   const calls = (endpoint.calls ?? []).map((call, i) => compileCall(call, `${pointer}/calls/${i}`, endpoint.id, compileSteps, error));
   const callIds = new Set<string>();

@@ -27,8 +27,8 @@ export interface CompileContext {
   resolveFunction: FunctionResolver;
   resources: ReadonlyMap<string, CompiledResource>;
   endpointId: string;
-  /** The endpoint's `paging:` block, for the `paginate` step. */
-  paging?: CompiledPaging;
+  /** The endpoint's `paging:` block, for the `paginate` step; `invalid` when it is reported already. */
+  paging?: CompiledPaging | 'invalid';
   /** Rejects the op's arguments with a sentence saying how to fix them. Never returns. */
   fail(message: string): never;
 }

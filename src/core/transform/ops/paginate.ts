@@ -14,6 +14,8 @@ export const paginate: OpSpec = {
   compile(args: unknown, context: CompileContext) {
     const paging = context.paging;
     if (!paging) context.fail('needs a "paging:" block on the endpoint, which says how v1 and v2 page');
+    // The block itself is wrong and reported where it is: this step has nothing to add.
+    if (paging === 'invalid') return { op: 'paginate', description: '', apply: (root) => root, lossy: true, reads: [], writes: [] };
     if (context.direction !== 'to-v1') context.fail('belongs in response steps; the request side of paging: runs by itself');
     if (args !== null && args !== undefined && !isRecord(args)) context.fail('takes {} or { at: <list path> }');
     const at = isRecord(args) && typeof args.at === 'string' ? context.parsePath(args.at) : paging.items;
