@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argumentError, expectUntouched, forward, inverse, resourceRule, responseStep, roundTrip, transformError } from './compile-op.js';
+import { argumentError, compileResources, expectUntouched, forward, inverse, resourceRule, responseStep, roundTrip, transformError } from './compile-op.js';
 
 describe('coerce as a resource rule', () => {
   const ids = resourceRule('coerce', { field: 'id', v1: 'integer', v2: 'string' });
@@ -82,7 +82,60 @@ describe('coerce as a response step', () => {
   });
 });
 
+describe('coerce with onMismatch: keep', () => {
+  const ids = resourceRule('coerce', { field: 'id', v1: 'integer', v2: 'string', onMismatch: 'keep' });
+
+  it('still converts every value that fits, both ways', () => {
+    expect(forward(ids, { id: 42 })).toStrictEqual({ id: '42' });
+    expect(inverse(ids, { id: '42' })).toStrictEqual({ id: 42 });
+  });
+
+  it('passes a v2 string that is no integer unchanged instead of failing the response', () => {
+    expect(inverse(ids, { id: 'k-1' })).toStrictEqual({ id: 'k-1' });
+    // ...and the kept value goes back to v2 as it came.
+    expect(forward(ids, inverse(ids, { id: 'k-1' }))).toStrictEqual({ id: 'k-1' });
+  });
+
+  it('keeps values of every other shape in both directions, element by element', () => {
+    const related = resourceRule('coerce', { field: 'related_ids[]', v1: 'integer', v2: 'string', onMismatch: 'keep' });
+    expect(inverse(related, { related_ids: ['1', 'x', '2.5', '', null] })).toStrictEqual({ related_ids: [1, 'x', '2.5', '', null] });
+    expect(forward(related, { related_ids: [1, { id: 1 }, [2]] })).toStrictEqual({ related_ids: ['1', { id: 1 }, [2]] });
+    const count = resourceRule('coerce', { field: 'count', v1: 'number', v2: 'integer', onMismatch: 'keep' });
+    expect(forward(count, { count: 1.5 })).toStrictEqual({ count: 1.5 });
+    expect(roundTrip(count, { count: 1.5 })).toStrictEqual({ count: 1.5 });
+  });
+
+  it('is flagged lossy, and says so: a value of neither type can be converted one way only', () => {
+    // true is no integer, but the string conversion accepts it; "true" then is no integer either.
+    expect(roundTrip(ids, { id: true })).toStrictEqual({ id: 'true' });
+    expect(ids.lossy).toBe(true);
+    expect(ids.description).toMatch(/passes unchanged, both ways; .* so the rule is lossy\.$/);
+    expect(resourceRule('coerce', { field: 'id', v1: 'integer', v2: 'string', onMismatch: 'fail' }).lossy).toBe(false);
+  });
+
+  it('keeps a mismatch in a response step, where the default would fail the response', () => {
+    const step = responseStep('coerce', { field: 'body.items[].id', v1: 'integer', v2: 'string', onMismatch: 'keep' });
+    expect(forward(step, { body: { items: [{ id: '1' }, { id: 'legacy-7' }] } })).toStrictEqual({ body: { items: [{ id: 1 }, { id: 'legacy-7' }] } });
+    const strict = responseStep('coerce', { field: 'body.items[].id', v1: 'integer', v2: 'string' });
+    expect(transformError(() => forward(strict, { body: { items: [{ id: 'legacy-7' }] } })).path).toBe('body.items[].id');
+  });
+
+  it('keeps a mismatch inside a resource, also on the planned per-shape path', () => {
+    const resources = compileResources({ Item: [{ coerce: { field: 'id', v1: 'integer', v2: 'string', onMismatch: 'keep' } }, { rename: { v1: 'name', v2: 'title' } }] });
+    const step = responseStep('resource', { at: 'body[]', is: 'Item' }, { resources });
+    const v2 = { body: [{ id: '1', title: 'a' }, { id: 'x', title: 'b' }, { id: '2', title: 'c' }] };
+    expect(forward(step, v2)).toStrictEqual({ body: [{ id: 1, name: 'a' }, { id: 'x', name: 'b' }, { id: 2, name: 'c' }] });
+    expect(step.lossy).toBe(true);
+  });
+});
+
 describe('coerce arguments', () => {
+  it('rejects an onMismatch other than fail or keep', () => {
+    expect(argumentError(() => resourceRule('coerce', { field: 'id', v1: 'integer', v2: 'string', onMismatch: true }))).toBe(
+      '"onMismatch" must be fail (reject the message) or keep (pass the value unchanged), got true',
+    );
+  });
+
   it('rejects types it does not know, listing the ones it does', () => {
     expect(argumentError(() => resourceRule('coerce', { field: 'id', v1: 'int', v2: 'string' }))).toBe(
       '"v1" and "v2" must each be one of integer, number, string, boolean',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argumentError, expectUntouched, forward, inverse, resourceRule, responseStep, roundTrip } from './compile-op.js';
+import { argumentError, expectUntouched, forward, inverse, resourceRule, responseStep, roundTrip, transformError } from './compile-op.js';
 
 const map = { pending: 'PENDING', running: 'RUNNING', done: 'COMPLETED' };
 
@@ -16,9 +16,24 @@ describe('enum as a resource rule', () => {
     expect(inverse(rule, { status: 'RUNNING' })).toStrictEqual({ status: 'running' });
   });
 
-  it('round-trips every listed value and is not lossy', () => {
+  it('round-trips every listed value', () => {
     for (const value of Object.keys(map)) expect(roundTrip(rule, { status: value })).toStrictEqual({ status: value });
-    expect(rule.lossy).toBe(false);
+  });
+
+  it('is flagged lossy, and says why, because an unlisted value can be spelled like a listed one', () => {
+    // v1 "PENDING" is not listed, passes to v2 unchanged, and comes back as "pending".
+    expect(roundTrip(rule, { status: 'PENDING' })).toStrictEqual({ status: 'pending' });
+    expect(rule.lossy).toBe(true);
+    expect(rule.description).toBe(
+      '`status` values changed (v1 → v2): `pending` → `PENDING`, `running` → `RUNNING`, `done` → `COMPLETED`. Other values pass unchanged, so an unlisted v1 value `PENDING` comes back as `pending`: the rule is lossy.',
+    );
+  });
+
+  it('is not lossy when the v1 and v2 values are the same set, since no unlisted value can collide', () => {
+    const swap = resourceRule('enum', { field: 'side', map: { left: 'right', right: 'left' } });
+    expect(swap.lossy).toBe(false);
+    expect(swap.description).toMatch(/Other values pass unchanged\.$/);
+    for (const side of ['left', 'right', 'up']) expect(roundTrip(swap, { side })).toStrictEqual({ side });
   });
 
   it('passes values that are not listed unchanged, both ways', () => {
@@ -53,6 +68,61 @@ describe('enum as a resource rule', () => {
   });
 });
 
+describe('enum with onMismatch: fail', () => {
+  const strict = resourceRule('enum', { field: 'status', map, onMismatch: 'fail' });
+
+  it('maps listed values both ways and is not lossy: every value it accepts is listed', () => {
+    expect(forward(strict, { status: 'done' })).toStrictEqual({ status: 'COMPLETED' });
+    expect(inverse(strict, { status: 'RUNNING' })).toStrictEqual({ status: 'running' });
+    for (const value of Object.keys(map)) expect(roundTrip(strict, { status: value })).toStrictEqual({ status: value });
+    expect(strict.lossy).toBe(false);
+    expect(strict.description).toMatch(/Any other value fails the message\.$/);
+  });
+
+  it('fails on an unlisted v1 value, naming the v1 values and the field', () => {
+    const error = transformError(() => forward(strict, { status: 'archived' }));
+    expect(error.path).toBe('status');
+    expect(error.message).toBe('expected one of pending, running, done (the v1 values of the enum) at status, got string "archived"');
+  });
+
+  it('fails on an unlisted v2 value in the inverse direction, naming the v2 values', () => {
+    expect(transformError(() => inverse(strict, { status: 'ARCHIVED' })).message).toBe(
+      'expected one of PENDING, RUNNING, COMPLETED (the v2 values of the enum) at status, got string "ARCHIVED"',
+    );
+    // A v1 spelling is not a v2 value: strict mode refuses it rather than guessing.
+    expect(() => inverse(strict, { status: 'done' })).toThrow(/got string "done"/);
+  });
+
+  it('fails on values of another type, but passes null and missing fields', () => {
+    expect(() => forward(strict, { status: 3 })).toThrow('got number 3');
+    expect(() => forward(strict, { status: { name: 'done' } })).toThrow('got an object');
+    expectUntouched(strict, { status: null });
+    expectUntouched(strict, { id: 1 });
+  });
+
+  it('fails a v2 response step on an unlisted value, naming the message path', () => {
+    const step = responseStep('enum', { field: 'body.items[].status', map, onMismatch: 'fail' });
+    expect(forward(step, { body: { items: [{ status: 'COMPLETED' }] } })).toStrictEqual({ body: { items: [{ status: 'done' }] } });
+    const error = transformError(() => forward(step, { body: { items: [{ status: 'COMPLETED' }, { status: 'LOST' }] } }));
+    expect(error.path).toBe('body.items[].status');
+    expect(error.message).toMatch(/the v2 values of the enum/);
+  });
+});
+
+describe('enum with onMismatch: keep (the default)', () => {
+  it('behaves exactly like the default in both directions, at resource and step level', () => {
+    const explicit = resourceRule('enum', { field: 'status', map, onMismatch: 'keep' });
+    const implicit = resourceRule('enum', { field: 'status', map });
+    for (const status of ['done', 'archived', 'COMPLETED', null, 3]) {
+      expect(forward(explicit, { status })).toStrictEqual(forward(implicit, { status }));
+      expect(inverse(explicit, { status })).toStrictEqual(inverse(implicit, { status }));
+    }
+    const step = responseStep('enum', { field: 'body.status', map, onMismatch: 'keep' });
+    expect(forward(step, { body: { status: 'LOST' } })).toStrictEqual({ body: { status: 'LOST' } });
+    expect(inverse(step, { body: { status: 'lost' } })).toStrictEqual({ body: { status: 'lost' } });
+  });
+});
+
 describe('enum as a response step', () => {
   it('maps v2 values to v1 values when it runs on a response', () => {
     const step = responseStep('enum', { field: 'body.items[].status', map });
@@ -63,6 +133,12 @@ describe('enum as a response step', () => {
 });
 
 describe('enum arguments', () => {
+  it('rejects an onMismatch other than fail or keep', () => {
+    expect(argumentError(() => resourceRule('enum', { field: 'status', map, onMismatch: 'ignore' }))).toBe(
+      '"onMismatch" must be fail (reject the message) or keep (pass the value unchanged), got "ignore"',
+    );
+  });
+
   it('rejects a map that is not one-to-one, naming both v1 values', () => {
     expect(argumentError(() => resourceRule('enum', { field: 'status', map: { running: 'ACTIVE', pending: 'ACTIVE' } }))).toBe(
       '"ACTIVE" is the v2 value of both "running" and "pending"; the map must be one-to-one so responses can be mapped back',

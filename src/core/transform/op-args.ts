@@ -32,3 +32,14 @@ export function readField(args: unknown, context: CompileContext): { record: Rec
   const record = requireRecord(args, context);
   return { record, field: requireString(record, 'field', context) };
 }
+
+/** What a conversion does with a value that does not fit it: fail the message, or pass it unchanged. */
+export type MismatchPolicy = 'fail' | 'keep';
+
+/** Reads `onMismatch: fail | keep`; the same policy holds in both directions. */
+export function readMismatchPolicy(record: Record<string, unknown>, fallback: MismatchPolicy, context: CompileContext): MismatchPolicy {
+  const value = record.onMismatch;
+  if (value === undefined) return fallback;
+  if (value !== 'fail' && value !== 'keep') context.fail(`"onMismatch" must be fail (reject the message) or keep (pass the value unchanged), got ${JSON.stringify(value)}`);
+  return value;
+}
