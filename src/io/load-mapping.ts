@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileMapping } from '../core/mapping/compile.js';
 import type { CompiledTable } from '../core/mapping/compiled.js';
@@ -71,6 +71,8 @@ async function importFunctions(document: MappingDocument, mappingFile: string) {
   const found = new Map<string, TransformFunction>();
   const problems: Diagnostic[] = [];
   const modules = new Map<string, Promise<Record<string, unknown>>>();
+  // A module that cannot be imported is reported once, at its first reference, not per step.
+  const unimportable = new Set<string>();
   for (const { reference, pointer } of findFunctionReferences(document)) {
     if (found.has(reference)) continue;
     const [modulePath, exportName] = reference.split('#') as [string, string];
@@ -79,6 +81,7 @@ async function importFunctions(document: MappingDocument, mappingFile: string) {
       continue;
     }
     const absolute = resolve(dirname(mappingFile), modulePath);
+    if (unimportable.has(absolute)) continue;
     if (!modules.has(absolute)) modules.set(absolute, importModule(absolute));
     try {
       const module = await modules.get(absolute)!;
@@ -88,23 +91,35 @@ async function importFunctions(document: MappingDocument, mappingFile: string) {
         problems.push({ severity: 'error', pointer, message: `${modulePath} has no exported function "${exportName}"; exports: ${exports.join(', ') || 'none'}` });
       } else found.set(reference, candidate as TransformFunction);
     } catch (error) {
-      problems.push({ severity: 'error', pointer, message: `cannot import ${modulePath}: ${(error as Error).message.split('\n')[0]}` });
+      unimportable.add(absolute);
+      problems.push({ severity: 'error', pointer, message: `cannot import ${modulePath}: ${importFailure(error as Error, dirname(mappingFile))}` });
     }
   }
   return { found, problems };
 }
 
 /**
- * TypeScript modules load through tsx as ES modules wherever they live: a folder without a
- * package.json (a ConfigMap mount such as /etc/api-compat) would otherwise make Node treat a
- * `.ts` file as CommonJS and hide its named exports. JavaScript loads with Node's own rules.
+ * Modules load through tsx as ES modules wherever they live: a folder without a package.json (a
+ * ConfigMap mount such as /etc/api-compat) would otherwise make Node treat a `.ts` file as
+ * CommonJS and hide its named exports. JavaScript goes the same way, so a syntax error in either
+ * is reported with its line and column (Node's own loader names neither).
  */
 async function importModule(absolute: string): Promise<Record<string, unknown>> {
-  if (/\.[cm]?tsx?$/.test(absolute)) {
-    const { tsImport } = await import('tsx/esm/api');
-    return (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<string, unknown>;
+  const { tsImport } = await import('tsx/esm/api');
+  return (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<string, unknown>;
+}
+
+/**
+ * One line saying why an import failed. esbuild (inside tsx) puts the location on the line after
+ * "Transform failed with 1 error:", as `file:line:column: ERROR: text` with a 0-based column.
+ */
+function importFailure(error: Error, mappingDir: string): string {
+  const lines = error.message.split('\n');
+  for (const line of lines) {
+    const located = /^(.+):(\d+):(\d+): ERROR: (.+)$/.exec(line);
+    if (located) return `${located[4]} at ${relative(mappingDir, located[1]!)}:${located[2]}:${Number(located[3]) + 1}`;
   }
-  return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+  return lines[0]!;
 }
 
 function findFunctionReferences(value: unknown, path: Array<string | number> = []): Array<{ reference: string; pointer: string }> {
