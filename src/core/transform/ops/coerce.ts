@@ -23,7 +23,7 @@ export const coerce: OpSpec = {
     const backward = onMismatch === 'keep' ? keepingMismatches(back, field) : (value: unknown) => back(value, field);
     const kept =
       onMismatch === 'keep'
-        ? ` A value that cannot take the other version's type passes unchanged, both ways; one that has neither type may come back converted (\`true\` → \`"true"\`), so the rule is lossy.`
+        ? ` A value that cannot take the other version's type passes unchanged, both ways; one of neither type may come back converted (\`true\` → \`"true"\`).`
         : '';
     return {
       op: 'coerce',

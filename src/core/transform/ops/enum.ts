@@ -50,7 +50,7 @@ export const enumMap: OpSpec = {
       onMismatch === 'fail'
         ? ' Any other value fails the message.'
         : collision
-          ? ` Other values pass unchanged, so an unlisted ${collision.version} value \`${String(collision.value)}\` comes back as \`${String(collision.becomes)}\`: the rule is lossy.`
+          ? ` Other values pass unchanged, so an unlisted ${collision.version} \`${String(collision.value)}\` would come back as \`${String(collision.becomes)}\`.`
           : ' Other values pass unchanged.';
     return {
       op: 'enum',
