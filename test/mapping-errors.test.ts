@@ -44,6 +44,20 @@ const mutations: Array<{ name: string; from: string; to: string; expect: RegExp;
     at: 'is: Taks',
   },
   {
+    name: 'a "**" path where a deep resource is meant',
+    from: '      - resource: { at: body, is: Task }\n\n  - id: execute',
+    to: '      - resource: { at: "body.**", is: Task }\n\n  - id: execute',
+    expect: /"\*\*" is not part of one; to apply the rules at every depth write \{ at: body, is: Task, deep: true \}/,
+    at: '- resource: { at: "body.**"',
+  },
+  {
+    name: 'an onMismatch that is neither fail nor keep',
+    from: '    - coerce: { field: id, v1: integer, v2: string }',
+    to: '    - coerce: { field: id, v1: integer, v2: string, onMismatch: skip }',
+    expect: /onMismatch.*(fail|keep)/,
+    at: 'onMismatch: skip',
+  },
+  {
     name: 'a v2 path parameter nothing provides',
     from: '    v2: GET /api/v2/tasks/{id}',
     to: '    v2: GET /api/v2/tasks/{task_id}',
