@@ -154,6 +154,15 @@ describe('resource with deep: true', () => {
     expect(inverse(response, { body: v1 })).toStrictEqual({ body: v2 });
   });
 
+  it('converts an object under a "__proto__" key as data, never touching a prototype', () => {
+    const step = responseStep('resource', { at: 'body', is: 'Ids', deep: true }, { resources: deepResources });
+    const body = JSON.parse('{"id": "2", "__proto__": {"id": "1"}}') as Record<string, unknown>;
+    const result = step.apply({ body }) as { body: Record<string, unknown> };
+    expect(Object.getOwnPropertyDescriptor(result.body, '__proto__')?.value).toStrictEqual({ id: 1 });
+    expect(Object.getPrototypeOf(result.body)).toBe(Object.prototype);
+    expect(result.body.id).toBe(2);
+  });
+
   it('fails on a strict rule at any depth, naming the field', () => {
     const step = responseStep('resource', { at: 'body', is: 'Ids', deep: true }, { resources: deepResources });
     const error = transformError(() => forward(step, { body: { reviews: [{ product_id: 'p-1' }] } }));
