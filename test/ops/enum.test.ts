@@ -20,11 +20,17 @@ describe('enum as a resource rule', () => {
     for (const value of Object.keys(map)) expect(roundTrip(rule, { status: value })).toStrictEqual({ status: value });
   });
 
-  it('is flagged lossy, and says why, because an unlisted value can be spelled like a listed one', () => {
+  it('is not flagged lossy by default: values outside both versions never occur in valid messages', () => {
+    expect(rule.lossy).toBe(false);
+    expect(rule.description).toMatch(/Other values pass unchanged\.$/);
+  });
+
+  it('is flagged lossy, and says why, when it is asked to pass unlisted values (onMismatch: keep)', () => {
+    const keep = resourceRule('enum', { field: 'status', map: { pending: 'PENDING', running: 'RUNNING', done: 'COMPLETED' }, onMismatch: 'keep' });
     // v1 "PENDING" is not listed, passes to v2 unchanged, and comes back as "pending".
-    expect(roundTrip(rule, { status: 'PENDING' })).toStrictEqual({ status: 'pending' });
-    expect(rule.lossy).toBe(true);
-    expect(rule.description).toBe(
+    expect(roundTrip(keep, { status: 'PENDING' })).toStrictEqual({ status: 'pending' });
+    expect(keep.lossy).toBe(true);
+    expect(keep.description).toBe(
       '`status` values changed (v1 → v2): `pending` → `PENDING`, `running` → `RUNNING`, `done` → `COMPLETED`. Other values pass unchanged, so an unlisted v1 `PENDING` would come back as `pending`.',
     );
   });

@@ -45,7 +45,9 @@ export const enumMap: OpSpec = {
     const [fromVersion, toVersion] = context.direction === 'to-v2' ? ['v1', 'v2'] : ['v2', 'v1'];
     const [forwardValue, backwardValue] = [remap(forward, fromVersion), remap(backward, toVersion)];
     const pairs = [...toV2].map(([v1, v2]) => `\`${String(v1)}\` → \`${String(v2)}\``).join(', ');
-    const collision = onMismatch === 'keep' ? firstCollision(toV2, toV1) : undefined;
+    // The collision only concerns values outside both versions' sets, which a valid message never
+    // holds; the enum is lossy only when the mapping asks for such values to pass (onMismatch: keep).
+    const collision = onMismatch === 'keep' && record.onMismatch === 'keep' ? firstCollision(toV2, toV1) : undefined;
     const unlisted =
       onMismatch === 'fail'
         ? ' Any other value fails the message.'
