@@ -161,6 +161,34 @@ endpoints:
     expect(run.stdout).toMatch(/etag: "[A-Za-z0-9_-]+"/);
     expect(run.stdout).toContain('link: <https://example.com/migrate>; rel="deprecation"; type="text/html"');
 
+    const withCalls = await folder.write(
+      'calls.yaml',
+      `
+name: c
+upstream: http://127.0.0.1:1
+endpoints:
+  - id: list
+    v1: GET /items
+    v2: GET /v2/items
+    calls:
+      - id: owners
+        v2: GET /v2/owners
+        when: { request.query.expand: owner }
+        query: { ids: "\${main.body.data[].owner_id|join}" }
+        join: { parents: "body.data[]", children: "body.data[]", on: { parent: owner_id, child: id }, as: owner, many: false }
+    response: [ { unwrap: body.data } ]
+`,
+    );
+    const answers = await folder.write('answers.yaml', 'calls:\n  main: { body: { data: [ { id: 1, owner_id: 7 } ] } }\n  owners: { body: { data: [ { id: 7, name: Ada } ] } }\n');
+    const expanded = await runCli(['translate', '--mapping', withCalls, '--request', 'GET /items?expand=owner', '--response', answers], { cwd: folder.dir });
+    expect(expanded.stdout).toContain('GET /v2/owners?ids=7');
+    expect(expanded.stdout).toMatch(/fired {3}\[call owners\] call: GET \/v2\/owners sent\. \(when .*: true\)/);
+    expect(expanded.stdout).toContain('[call owners] join');
+    expect(expanded.stdout).toContain('[{"id":1,"owner_id":7,"owner":{"id":7,"name":"Ada"}}]');
+    const plain = await runCli(['translate', '--mapping', withCalls, '--request', 'GET /items', '--response', answers], { cwd: folder.dir });
+    expect(plain.stdout).toMatch(/skipped \[call owners\] call: GET \/v2\/owners skipped: condition .* is false\./);
+    expect(plain.stdout).toContain('[{"id":1,"owner_id":7}]');
+
     const paged = await runCli(['translate', '--mapping', mapping, '--request', 'GET /items?page=2', '--response', answer, '--json'], { cwd: folder.dir });
     const out = JSON.parse(paged.stdout) as { response: { headers: Record<string, string> } };
     expect(out.response.headers.link).toBe('</items?page=2>; rel="next", <https://example.com/migrate>; rel="deprecation"; type="text/html"');
