@@ -330,6 +330,17 @@ describe('what the compiler learns from templates', () => {
     expect(table.endpoints[0]!.readsResponseBody).toBe(true);
   });
 
+  it('does not stream an endpoint whose answer bytes render: decides (ETag, Content-Type, spacing)', () => {
+    const streamed = (render: unknown, mappingRender?: unknown) =>
+      !compiledTable({ ...withEndpoints(endpoint('get', 'GET /items/{id}', 'GET /v2/items/{id}', render === undefined ? {} : { render })), ...(mappingRender === undefined ? {} : { render: mappingRender }) } as never).endpoints[0]!.readsResponseBody;
+    expect(streamed(undefined)).toBe(true);
+    expect(streamed({ json: 'compact' })).toBe(true);
+    expect(streamed({ etag: 'strong' })).toBe(false);
+    expect(streamed({ json: 'pretty' })).toBe(false);
+    expect(streamed(undefined, { contentType: 'application/json; charset=utf-8' })).toBe(false);
+    expect(streamed({ etag: 'none' }, { etag: 'weak' })).toBe(true);
+  });
+
   it('counts a query parameter read only by a template as mapped, so unmappedQuery: reject accepts it', () => {
     const table = compiledTable(
       withEndpoints(endpoint('search', 'GET /search', 'POST /v2/search', { unmappedQuery: 'reject', request: [{ set: { path: 'body', value: { query: '${query.q}' } } }] })),

@@ -10,7 +10,7 @@ import { compileCondition, ConditionError, type CompiledCondition, type Conditio
 import { isRecord } from '../transform/path.js';
 import { statusRange } from '../transform/status-range.js';
 import { compilePaging, PagingError, type CompiledPaging } from '../transform/paging.js';
-import { compileCors, compileRender, PolicyError } from './http-policy.js';
+import { compileCors, compileRender, PolicyError, type RenderPolicy } from './http-policy.js';
 import { compileTemplate, templateReferences, TemplateError, type Template } from '../transform/template.js';
 import { compileJoin } from '../transform/join.js';
 import { compileReference, RESERVED_SCOPES } from '../transform/reference.js';
@@ -51,7 +51,12 @@ export function compileMapping(document: MappingDocument, options: { resolveFunc
     if (seenIds.has(endpoint.id)) error(`${pointer}/id`, `endpoint id "${endpoint.id}" is already used by endpoint ${seenIds.get(endpoint.id)}; ids must be unique`);
     seenIds.set(endpoint.id, index);
     const compiled = compileEndpoint(endpoint, pointer, document, compileSteps, resolveFunction, error);
-    if (compiled) compiled.render = compilePolicy(() => compileRender(endpoint.render, render), `${pointer}/render`, error) ?? render;
+    if (compiled) {
+      compiled.render = compilePolicy(() => compileRender(endpoint.render, render), `${pointer}/render`, error) ?? render;
+      // The bytes `render:` decides (their spacing, Content-Type and ETag) exist only once the
+      // gateway holds the body: such an endpoint cannot stream its answers through untouched.
+      if (rendersBody(compiled.render)) compiled.readsResponseBody = true;
+    }
     if (compiled) endpoints.push(compiled);
   });
   checkRouteOrder(endpoints, error);
@@ -79,6 +84,11 @@ export function compileMapping(document: MappingDocument, options: { resolveFunc
 
 type ReportError = (pointer: string, message: string) => void;
 type StepCompiler = (steps: StepDocument[] | undefined, pointer: string, direction: Direction, endpointId: string, paging?: CompiledPaging | 'invalid') => CompiledStep[];
+
+/** Whether a render policy changes the bytes or headers of a 2xx body (anything but compact JSON as v2 sent it). */
+function rendersBody(policy: RenderPolicy): boolean {
+  return policy.indent > 0 || policy.contentType !== undefined || policy.etag !== undefined;
+}
 
 function compileResources(document: MappingDocument, resolveFunction: FunctionResolver, error: ReportError): Map<string, CompiledResource> {
   const resources = new Map<string, CompiledResource>();
