@@ -358,6 +358,24 @@ describe('paging conversion', () => {
     // Parameters that are not about paging stay as the client sent them, in place.
     expect(response.headers.link).toContain('<https://api.test/products?min=3&offset=4&limit=2>; rel="next"');
   });
+
+  it('refuses a fetchAll page that did not hold everything, even once a filter shortened it', async () => {
+    const fetched = compiledTable(
+      mappingDocument({
+        endpoints: [
+          endpoint('list', 'GET /products', 'GET /v2/products', {
+            paging: { ...paging, v2: { size: 'page[size]', page: 'page[number]', fetchAll: 5 } },
+            response: [{ filter: { at: 'body.data', where: { id: { gte: '${request.query.min}' } } } }, { paginate: {} }, { unwrap: 'body.data' }],
+          }),
+        ],
+      }),
+    );
+    // v2 holds 7 and sends the 5 asked for; the filter leaves 3, fewer than fetchAll.
+    const partial = fakeV2({ 'GET /v2/products': { body: { data: all.slice(0, 5), meta: { total: 7 } } } });
+    const error = await compatError(run(fetched, 'GET /products?min=3', partial.send));
+    expect([error.code, error.status]).toEqual(['response-not-translatable', 502]);
+    expect(error.message).toContain('raise fetchAll');
+  });
 });
 
 describe('fn steps see the exchange', () => {

@@ -165,7 +165,9 @@ export function compilePaging(document: unknown): CompiledPaging {
       let count: number;
       let windowed: unknown[];
       if (v2.fetchAll) {
-        if (typeof stated === 'number' && stated > list.length && list.length >= v2.fetchAll) {
+        // Judged by v2's total, not by the list's length: steps before `paginate` (a filter) may
+        // have shortened the list, which would hide that v2 held items the gateway never fetched.
+        if (typeof stated === 'number' && stated > v2.fetchAll && stated > list.length) {
           throw new TransformError(`v2 holds ${stated} items, more than the ${v2.fetchAll} fetchAll asks for at once; raise fetchAll`, at.text);
         }
         count = list.length;
