@@ -50,6 +50,24 @@ describe('response steps read the v1 request', () => {
     ]);
   });
 
+  it('sends v2 a query parameter a request step wrote from the v1 one, and not one only later stages read', async () => {
+    const table = compiledTable(
+      mappingDocument({
+        endpoints: [
+          endpoint('list', 'GET /items', 'GET /v2/items', {
+            request: [{ set: { path: 'query.limit', value: '${request.query.limit|number|default:20}' } }],
+            response: [{ header: { name: 'X-Asked', value: '${request.query.q}' } }],
+          }),
+        ],
+      }),
+    );
+    const v2 = fakeV2({ 'GET /v2/items': { body: [] } });
+    const asked = await run(table, 'GET /items?limit=5&q=tea', v2.send);
+    await run(table, 'GET /items', v2.send);
+    expect(v2.sent.map((s) => s.request.query)).toEqual([{ limit: 5 }, { limit: 20 }]);
+    expect(asked.response.headers['x-asked']).toBe('tea');
+  });
+
   it('sees the request as the client sent it, not as the request steps left it', async () => {
     const moved = compiledTable(
       mappingDocument({

@@ -267,6 +267,9 @@ function compileEndpoint(
   ];
   const requestQueryKeys = laterReads.flatMap((path) => (path.startsWith('request.query.') ? [path.slice('request.query.'.length)] : []));
   const requestStepQueryKeys = request.flatMap((step) => step.reads.map(queryName).filter((name): name is string => !!name));
+  // A key a request step writes (`set: { path: query.limit, value: "${request.query.limit|default:20}" }`)
+  // is the v2 request's own, whatever the v1 request said under that name.
+  const requestStepQueryWrites = request.flatMap((step) => step.writes.map(queryName).filter((name): name is string => !!name));
   const keepsRequestBody =
     handler !== undefined || [...response, ...errors.flatMap((rule) => rule.steps)].some((step) => step.op === 'fn') || laterReads.some((path) => path === 'request' || path.startsWith('request.body'));
   const removed = endpoint.removed
@@ -288,7 +291,7 @@ function compileEndpoint(
     removed,
     unmappedQuery: endpoint.unmappedQuery ?? document.defaults?.unmappedQuery ?? 'pass',
     mappedQuery: new Set([...requestStepQueryKeys, ...requestQueryKeys]),
-    consumedQuery: new Set(requestQueryKeys.filter((key) => !requestStepQueryKeys.includes(key))),
+    consumedQuery: new Set(requestQueryKeys.filter((key) => !requestStepQueryKeys.includes(key) && !requestStepQueryWrites.includes(key))),
     request,
     response,
     errors,
