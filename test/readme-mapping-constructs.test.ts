@@ -154,6 +154,44 @@ async function v2Server(answer: Parameters<typeof startRecordingUpstream>[0]) {
 
 const query = (rawTarget: string) => Object.fromEntries(new URL(rawTarget, 'http://v2.test').searchParams);
 
+describe('README construct examples behave as their prose says', () => {
+  it('references: request.url from publicUrl, and filters on the v1 request', async () => {
+    const table = await recipe('What templates and conditions read');
+    const v2 = await v2Server(() => json({ items: [] }));
+    const app = await gateway(table, v2.url);
+    const asked = await app.request('/items?limit=5', { headers: { host: 'internal:8080', 'x-client': 'shop' } });
+    expect(await asked.json()).toEqual({ items: [], self: 'https://api.example.com/items?limit=5' });
+    expect(asked.headers.get('x-requested-by')).toBe('shop');
+    const plain = await app.request('/items');
+    expect(plain.headers.get('x-requested-by')).toBe('anonymous');
+    expect(v2.received.map((request) => query(request.rawTarget))).toEqual([{ limit: '5' }, { limit: '20' }]);
+  });
+
+  it('composed calls: waves, an optional call that failed, and a call skipped by its condition', async () => {
+    const table = await recipe('Composed calls');
+    const replies = (customer: Record<string, unknown>) => ({
+      'GET /v2/orders/5': { body: { id: 5, customer_id: 'c1' } },
+      'GET /v2/customers/c1': { body: customer },
+      'GET /v2/invoices': { status: 500, body: { detail: 'down' } },
+      'GET /v2/loyalty/L7': { body: { points: 120 } },
+    });
+    const v2 = fakeV2(replies({ id: 'c1', name: 'Ada', loyalty_account: 'L7' }));
+    const { response } = await run(table, 'GET /orders/5', v2.send);
+    // The invoice call needs nothing and goes out with the main call; loyalty waits for customer.
+    expect(v2.sent.map((s) => [s.call, s.request.path, s.request.query])).toEqual([
+      ['main', '/v2/orders/5', {}],
+      ['invoice', '/v2/invoices', { order: '5' }],
+      ['customer', '/v2/customers/c1', {}],
+      ['loyalty', '/v2/loyalty/L7', {}],
+    ]);
+    expect([response.status, response.body]).toEqual([200, { id: 5, customer_id: 'c1', customer: { id: 'c1', name: 'Ada', loyalty_account: 'L7', points: 120 } }]);
+
+    const noAccount = fakeV2(replies({ id: 'c1', name: 'Ada' }));
+    expect((await run(table, 'GET /orders/5', noAccount.send)).response.body).toEqual({ id: 5, customer_id: 'c1', customer: { id: 'c1', name: 'Ada' } });
+    expect(noAccount.sent.map((s) => s.call)).toEqual(['main', 'invoice', 'customer']);
+  });
+});
+
 describe('README recipes answer what the README says', () => {
   it('offset and limit become page[number] and page[size], with Link and X-Total-Count', async () => {
     const title = 'Offset and limit become `page[number]` and `page[size]`';
