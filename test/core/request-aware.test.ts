@@ -84,6 +84,15 @@ describe('response steps read the v1 request', () => {
   });
 });
 
+describe('lint of request reads', () => {
+  it('rejects a response-step condition that reads the request without request., with the fix', () => {
+    const diagnostics = diagnosticsOf(mappingDocument({ endpoints: [endpoint('a', 'GET /a', 'GET /v2/a', { response: [{ header: { name: 'X-A', value: '1' }, when: { 'query.page': { exists: true } } }] })] }));
+    expect(diagnostics.map((d) => [d.pointer, d.message])).toEqual([
+      ['/endpoints/0/response/0/header', 'header: response steps see the v2 response (status, headers, body); "query.page" is part of the request: read the v1 request as "request.query.page" (read-only)'],
+    ]);
+  });
+});
+
 describe('route variants', () => {
   const table = compiledTable(
     mappingDocument({

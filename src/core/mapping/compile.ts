@@ -152,7 +152,7 @@ function compileStepList(steps: StepDocument[], listPointer: string, list: StepL
     if (when === null) return;
     try {
       const op = spec.compile(step[opId], context);
-      const unavailable = list.level === 'step' && list.direction === 'to-v1' ? op.reads.find(readsRequestOnlyPart) : undefined;
+      const unavailable = list.level === 'step' && list.direction === 'to-v1' ? [...op.reads, ...(when?.reads ?? [])].find(readsRequestOnlyPart) : undefined;
       if (unavailable) {
         error(`${pointer}/${opId}`, `${opId}: response steps see the v2 response (status, headers, body); "${unavailable}" is part of the request: read the v1 request as "request.${unavailable}" (read-only)`);
         return;
