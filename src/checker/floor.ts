@@ -1,6 +1,6 @@
 import { CompatError } from '../core/errors.js';
 import type { CompiledEndpoint, CompiledTable } from '../core/mapping/compiled.js';
-import { emptyMessage, type HttpMessage } from '../core/model/http-message.js';
+import { emptyMessage, isJsonMediaType, type HttpMessage } from '../core/model/http-message.js';
 import { exchange } from '../core/pipeline/exchange.js';
 import type { TraceEntry } from '../core/pipeline/trace.js';
 import { parseQuery } from '../server/message-io.js';
@@ -55,9 +55,22 @@ export class FloorTarget {
     const [path, search = ''] = splitTarget(outgoing.target);
     const headers: Record<string, string> = { ...outgoing.headers };
     if (outgoing.body !== undefined) headers['content-type'] ??= 'application/json';
-    const request = emptyMessage({ method: outgoing.method, path, params, query: parseQuery(search), headers, body: outgoing.body });
+    let body = outgoing.body;
+    let unparsable: string | undefined;
+    if (outgoing.bodyText !== undefined) {
+      body = outgoing.bodyText;
+      if (isJsonMediaType(headers['content-type'])) {
+        try {
+          body = JSON.parse(outgoing.bodyText);
+        } catch {
+          unparsable = 'the request body is not valid JSON, so the gateway answers it without asking v2';
+        }
+      }
+    }
+    const request = emptyMessage({ method: outgoing.method, path, params, query: parseQuery(search), headers, body });
     const trace: TraceEntry[] = [];
     if (endpoint.removed) return { request, trace };
+    if (unparsable) return { request, trace, failure: unparsable };
     if (this.unavailable) return { request, trace, failure: `v2 could not be reached from the checker (${this.unavailable})` };
     const started = performance.now();
     try {

@@ -10,6 +10,8 @@ export interface OutgoingRequest {
   target: string;
   headers: Record<string, string>;
   body?: unknown;
+  /** Sent byte for byte instead of `body` (its content-type header says what it claims to be). */
+  bodyText?: string;
 }
 
 export interface TimedResponse extends ObservedResponse {
@@ -58,7 +60,8 @@ export class HttpTarget {
     const url = this.base.origin + this.base.pathname.replace(/\/+$/, '') + outgoing.target;
     const headers = { ...outgoing.headers };
     let body: string | undefined;
-    if (outgoing.body !== undefined) {
+    if (outgoing.bodyText !== undefined) body = outgoing.bodyText;
+    else if (outgoing.body !== undefined) {
       body = typeof outgoing.body === 'string' && !isJsonMediaType(headers['content-type']) ? outgoing.body : JSON.stringify(outgoing.body);
       headers['content-type'] ??= 'application/json';
     }
@@ -82,6 +85,30 @@ export class HttpTarget {
       if (error instanceof TargetFailure) throw error;
       if (stop.aborted) throw new RunAborted();
       throw new TargetFailure(this.name, `${outgoing.method} ${outgoing.target}: ${describeFailure(error, deadline.aborted, this.timeoutMs, this.base.origin)}`);
+    }
+  }
+
+  /**
+   * Whether anything answers HTTP at the base URL (any status will do): asked once before the
+   * first scenario, so a target that is down ends the run at once instead of as N errors.
+   * Returns why not, or undefined when it answered.
+   */
+  async unreachable(stop: AbortSignal): Promise<string | undefined> {
+    if (stop.aborted) throw new RunAborted();
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const response = await request(this.base.origin + this.base.pathname, {
+        method: 'GET',
+        dispatcher: this.dispatcher,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        signal: AbortSignal.any([stop, deadline]),
+      });
+      await response.body.dump();
+      return undefined;
+    } catch (error) {
+      if (stop.aborted) throw new RunAborted();
+      return describeFailure(error, deadline.aborted, this.timeoutMs, this.base.origin);
     }
   }
 

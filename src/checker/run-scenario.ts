@@ -10,7 +10,7 @@ import { matchEndpoint } from '../core/pipeline/match.js';
 import type { ScenarioEvidence } from '../core/report/assemble-report.js';
 import { secretStrings } from '../core/report/redact.js';
 import { judgeScenario, type GatewayDifference, type JudgeInput, type StepEndpoint } from '../core/scenario/judge-scenario.js';
-import { changesStateUnrestored } from '../core/scenario/repeatability.js';
+import { changesStateUnrestored, SAFE_METHODS } from '../core/scenario/repeatability.js';
 import type { FloorTarget } from './floor.js';
 import { TargetFailure, type HttpTarget } from './http-target.js';
 import { runReset, type ResetContext } from './reset.js';
@@ -40,6 +40,8 @@ export interface LatencySample {
   endpoint: string;
   target: TargetName;
   ms: number;
+  /** The measured round (0-based) it was taken in. */
+  round: number;
 }
 
 export interface RequestOutcome {
@@ -48,7 +50,18 @@ export interface RequestOutcome {
   failed: boolean;
 }
 
+/** Where a scenario's time went, in milliseconds (for --verbose), and how many reset hooks ran. */
+export interface ScenarioTiming {
+  reset: number;
+  v1: number;
+  gateway: number;
+  direct: number;
+  floor: number;
+  resets: number;
+}
+
 export interface ScenarioRun {
+  timing: ScenarioTiming;
   evidence: ScenarioEvidence;
   samples: LatencySample[];
   requests: RequestOutcome[];
@@ -91,37 +104,57 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
   const endpoints = scenario.steps.map((step) => stepEndpoint(options.table, step.request.method, step.request.target));
   const noise = new NoiseModel();
   const matcherAt = matcherLookup(scenario, suite);
-  const views = (target: HttpTarget, record: RunRecord) => record.steps.map(({ response }) => comparedView(response, { headers: suite.compareHeaders, origin: target.origin }));
+  const compareHeaders = scenario.compareHeaders ?? suite.compareHeaders;
+  const views = (target: HttpTarget, record: RunRecord) =>
+    record.steps.map(({ response }) => comparedView(response, { headers: compareHeaders, origin: target.origin, strictContentType: suite.strictContentType }));
   const unrestored = changesStateUnrestored(scenario);
   const rounds = unrestored ? Math.max(2, options.repeat) : options.repeat;
+  const warmup = scenario.warmup ?? options.warmup;
+  /** Whether a run changes state, so the next run on the same side needs a reset of its own. */
+  const mutates = scenario.steps.some((step) => !SAFE_METHODS.has(step.request.method));
+  const judgedSteps = scenario.steps.map((step) => step.judge);
 
   const samples: LatencySample[] = [];
   const requests: RequestOutcome[] = [];
   const floorFailures: ScenarioRun['floorFailures'] = [];
   const secrets = new Set<string>();
   const scenarioLatency: Partial<Record<TargetName, number[]>> = {};
-  const compared: Array<{ round: number; step: number; raw: RawDifference; status: number; v1View: ComparedView }> = [];
+  const compared: Array<{ round: number; step: number; raw: RawDifference; status: number }> = [];
   const floorByRound: Array<FloorStepRecord[] | undefined> = [];
   let floorAfter: FloorStepRecord[] | undefined;
   const exercised = new Set<string>();
+  const timing: ScenarioTiming = { reset: 0, v1: 0, gateway: 0, direct: 0, floor: 0, resets: 0 };
+  let completedRounds = 0;
   let judged: { v1: RunRecord; gateway: RunRecord; direct?: { v1: RunRecord; run: RunRecord } } | undefined;
   let error: string | undefined;
 
-  const run = async (side: Side, target: HttpTarget) => {
-    const hook = suite.reset[side];
-    if (scenario.reset && hook) await runReset(side, hook, targets.reset, stop);
+  /** Resets the given sides at once (they are independent), when the scenario asks for resets. */
+  const reset = async (...sides: Side[]) => {
+    const hooks = scenario.reset ? sides.flatMap((side) => (suite.reset[side] ? [[side, suite.reset[side]] as const] : [])) : [];
+    if (hooks.length === 0) return;
+    const started = performance.now();
+    try {
+      await Promise.all(hooks.map(([side, hook]) => runReset(side, hook, targets.reset, stop)));
+    } finally {
+      timing.reset += performance.now() - started;
+      timing.resets += hooks.length;
+    }
+  };
+  const run = async (target: HttpTarget, spent: 'v1' | 'gateway' | 'direct') => {
+    const started = performance.now();
     const record = await runOnTarget(scenario, target, suite.headers, stop);
+    timing[spent] += performance.now() - started;
     for (const { request, response } of record.steps) {
       for (const secret of [...secretStrings(request, suite.redact), ...secretStrings(response, suite.redact)]) secrets.add(secret);
     }
     return record;
   };
-  const floorRun = async (measured: boolean): Promise<FloorStepRecord[]> => {
+  const floorRun = async (measured: boolean, round = 0): Promise<FloorStepRecord[]> => {
     if (!targets.floor) return [];
-    const hook = suite.reset.v2;
-    if (scenario.reset && hook) {
+    if (mutates) {
+      // The gateway's run changed v2: the floor starts again from the reset state.
       try {
-        await runReset('v2', hook, targets.reset, stop);
+        await reset('v2');
       } catch (failure) {
         // The floor only measures: a reset that fails for it skips this floor run, no more.
         if (!(failure instanceof TargetFailure)) throw failure;
@@ -129,7 +162,9 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
         return [];
       }
     }
+    const started = performance.now();
     const records = await runOnFloor(scenario, targets.floor, options.table, options.inventory, suite.headers, stop);
+    timing.floor += performance.now() - started;
     records.forEach((record) => record.exercised.forEach((rule) => exercised.add(rule)));
     const failed = records.findIndex((record) => record.failure);
     if (failed >= 0) {
@@ -137,11 +172,11 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
       floorFailures.push({ endpoint: endpoints[failed]!.id, reason });
       for (const later of endpoints.slice(failed + 1)) floorFailures.push({ endpoint: later.id, reason: `the v2 floor stopped at step ${failed}: ${reason}` });
     }
-    if (measured) measure('v2-floor', records, records.length === scenario.steps.length && records.every((record) => record.ms !== undefined));
+    if (measured) measure('v2-floor', records, records.length === scenario.steps.length && records.every((record) => record.ms !== undefined), round);
     return records;
   };
-  const measure = (target: TargetName, steps: Array<{ ms?: number }>, complete: boolean) => {
-    steps.forEach(({ ms }, step) => ms !== undefined && samples.push({ endpoint: endpoints[step]!.id, target, ms }));
+  const measure = (target: TargetName, steps: Array<{ ms?: number }>, complete: boolean, round: number) => {
+    steps.forEach(({ ms }, step) => ms !== undefined && samples.push({ endpoint: endpoints[step]!.id, target, ms, round }));
     if (complete) (scenarioLatency[target] ??= []).push(steps.reduce((sum, { ms }) => sum + (ms ?? 0), 0));
   };
   const timed = (record: RunRecord) => record.steps.map(({ response }) => ({ ms: response.ms }));
@@ -155,36 +190,48 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
   };
   /** A v1 run that is not compared: it still has to answer every step with the status v1 gave first. */
   const v1Unjudged = async () => {
-    const record = await run('v1', targets.v1);
+    if (mutates) await reset('v1');
+    const record = await run(targets.v1, 'v1');
     tally('v1', record);
     stopOn(record);
     record.steps.forEach(({ response }, step) => noise.observe(step, response.status));
     return record;
   };
+  /**
+   * A resetting scenario that changes state runs the floor in the judged round only: every round
+   * starts from the same reset state, so that round's trace stands for all of them, and the
+   * other rounds need one reset per side instead of one per call.
+   */
+  const floorEveryRound = !(scenario.reset && mutates);
 
   try {
-    for (let round = 0; round < options.warmup; round++) {
-      const v1 = await run('v1', targets.v1);
+    for (let round = 0; round < warmup; round++) {
+      await reset('v1', 'v2');
+      const v1 = await run(targets.v1, 'v1');
       stopOn(v1);
       v1.steps.forEach(({ response }, step) => noise.observe(step, response.status));
-      stopOn(await run('v2', targets.gateway));
-      if (!unrestored) await floorRun(false);
+      stopOn(await run(targets.gateway, 'gateway'));
+      if (!unrestored && floorEveryRound) await floorRun(false);
     }
     let reference: ComparedView[] = [];
     for (let round = 0; round < rounds; round++) {
-      const v1 = await run('v1', targets.v1);
+      await reset('v1', 'v2');
+      const v1 = await run(targets.v1, 'v1');
       tally('v1', v1);
       stopOn(v1);
-      measure('v1', timed(v1), true);
-      const gateway = await run('v2', targets.gateway);
+      measure('v1', timed(v1), true, round);
+      const gateway = await run(targets.gateway, 'gateway');
       tally('gateway', gateway);
       stopOn(gateway);
-      measure('gateway', timed(gateway), true);
+      measure('gateway', timed(gateway), true, round);
       let direct: RunRecord | undefined;
       if (!unrestored) {
-        direct = round === 0 && targets.direct ? await run('v2', targets.direct) : undefined;
-        if (direct) measure('direct', timed(direct), !direct.failure);
-        floorByRound[round] = await floorRun(true);
+        if (round === 0 && targets.direct) {
+          if (mutates) await reset('v2');
+          direct = await run(targets.direct, 'direct');
+          measure('direct', timed(direct), !direct.failure, round);
+        }
+        if (round === 0 || floorEveryRound) floorByRound[round] = await floorRun(true, round);
       }
 
       const v1Views = views(targets.v1, v1);
@@ -199,13 +246,15 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
         v1Views.forEach((view, step) => noise.learn(step, reference[step]!, view));
       }
       views(targets.gateway, gateway).forEach((view, step) => {
-        for (const raw of diffJson(v1Views[step], view, matcherAt)) compared.push({ round, step, raw, status: view.status, v1View: v1Views[step]! });
+        if (!judgedSteps[step]) return;
+        for (const raw of diffJson(v1Views[step], view, matcherAt)) compared.push({ round, step, raw, status: view.status });
       });
+      completedRounds++;
     }
     if (unrestored && judged) {
       if (targets.floor && !targets.floor.unavailable) {
         await v1Unjudged();
-        floorAfter = await floorRun(true);
+        floorAfter = await floorRun(true, rounds);
       }
     }
   } catch (failure) {
@@ -214,11 +263,12 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
   }
 
   // A floor exchange that failed traced only part of the translation: its rules are unknown.
-  const firedAt = (round: number, step: number) => {
-    const record = (floorByRound[round] ?? floorAfter)?.[step];
-    return record && !record.failure ? record.fired : undefined;
+  const traceAt = (round: number, step: number): Pick<GatewayDifference, 'writers' | 'untraced'> => {
+    const record = (floorByRound[round] ?? (floorEveryRound ? undefined : floorByRound[0]) ?? floorAfter)?.[step];
+    if (record && !record.failure) return { writers: record.writers };
+    return { untraced: record?.failure ?? (targets.floor?.unavailable ? `v2 could not be reached from the checker (${targets.floor.unavailable})` : 'the checker did not translate this exchange itself') };
   };
-  const differences: GatewayDifference[] = compared.map(({ round, step, raw, status, v1View }) => ({ step, raw, status, v1View, fired: firedAt(round, step) }));
+  const differences: GatewayDifference[] = compared.map(({ round, step, raw, status }) => ({ round, step, raw, status, ...traceAt(round, step) }));
   const judgement = judgeScenario({
     scenario,
     suite,
@@ -227,6 +277,7 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
     lifecycle: options.table.lifecycle,
     noise,
     differences,
+    completedRounds,
     judged: judged && {
       v1: judged.v1.steps.map((s) => s.response),
       gateway: judged.gateway.steps.map((s) => s.response),
@@ -258,7 +309,7 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
         }
       : {},
   };
-  return { evidence: { result, judgements, exercised: [...exercised] }, samples, requests, floorFailures, secrets: [...secrets] };
+  return { evidence: { result, judgements, exercised: [...exercised] }, samples, requests, floorFailures, secrets: [...secrets], timing };
 }
 
 function directComparison(v1: ComparedView[], direct: ComparedView[], record: RunRecord, matcherAt: MatcherLookup): NonNullable<NonNullable<JudgeInput['judged']>['direct']> {

@@ -5,10 +5,12 @@ import type { CompatReport, ScenarioResult, TargetName } from '../core/model/rep
 import type { CompiledScenario, CompiledSuite } from '../core/model/scenario.js';
 import { assembleReport, type EndpointMeasurements, type ScenarioEvidence, type UnmappedRoute } from '../core/report/assemble-report.js';
 import { redactReport, scrubSecrets } from '../core/report/redact.js';
-import { RunAborted } from './http-target.js';
-import { runScenario, UNMAPPED_PREFIX, type LatencySample, type RequestOutcome, type ScenarioRun } from './run-scenario.js';
+import { RunAborted, type HttpTarget } from './http-target.js';
+import { runReset } from './reset.js';
+import { runScenario, UNMAPPED_PREFIX, type LatencySample, type RequestOutcome, type ScenarioRun, type ScenarioTiming } from './run-scenario.js';
 import { openTargets, type TargetOptions } from './targets.js';
 import { summarizeLatency } from './timing.js';
+import { judgedLatencyRatio } from '../core/scoring/readiness.js';
 
 export const CHECK_DEFAULTS = { repeat: 10, warmup: 2, concurrency: 1, timeoutMs: 10_000, performanceThreshold: 2.0, latencyAllowanceMs: 1 } as const;
 
@@ -28,6 +30,8 @@ export interface SuiteRunOptions {
   minScore?: number;
   /** Run only scenarios with at least one of these tags (all when empty). */
   tags?: string[];
+  /** Untested endpoints do not keep the verdict from `ready`. */
+  allowUntested?: boolean;
   stop: AbortSignal;
   tool: { version: string };
   onProgress?: (event: ProgressEvent) => void;
@@ -37,7 +41,14 @@ export type ProgressEvent =
   | { kind: 'start'; total: number }
   | { kind: 'scenario'; done: number; total: number; result: ScenarioResult }
   /** Something the reader of the summary should know that the report has no place for. */
-  | { kind: 'note'; message: string };
+  | { kind: 'note'; message: string }
+  /** Where the run's time went (printed with --verbose). */
+  | { kind: 'timing'; timing: SuiteTiming; durationMs: number };
+
+/** Milliseconds spent per kind of call across the run, and per scenario. */
+export interface SuiteTiming extends ScenarioTiming {
+  scenarios: Array<{ name: string } & ScenarioTiming>;
+}
 
 /**
  * Runs a suite and returns its report. Scenarios run up to `concurrency` at a time, except
@@ -58,7 +69,15 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
   const selected = options.tags?.length ? options.suite.scenarios.filter((s) => s.tags.some((tag) => options.tags!.includes(tag))) : options.suite.scenarios;
   const inventory = buildRuleInventory(options.table, options.mappingDocument);
   const targets = await openTargets({ ...options.targets, table: options.table, concurrency: settings.concurrency, timeoutMs: settings.timeoutMs });
+  try {
+    // v2 is asked only when given: a remote gateway's upstream may be out of the checker's reach.
+    await ensureReachable([targets.v1, targets.gateway, ...(options.targets.v2Url && targets.reset.targets.v2 ? [targets.reset.targets.v2] : [])], options.stop);
+  } catch (error) {
+    await targets.close();
+    throw error;
+  }
 
+  const timing: SuiteTiming = { reset: 0, v1: 0, gateway: 0, direct: 0, floor: 0, resets: 0, scenarios: [] };
   const evidence: ScenarioEvidence[] = [];
   const samples: LatencySample[] = [];
   const requests: RequestOutcome[] = [];
@@ -77,6 +96,8 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
         stop: options.stop,
       });
       evidence.push(run.evidence);
+      for (const key of ['reset', 'v1', 'gateway', 'direct', 'floor', 'resets'] as const) timing[key] += run.timing[key];
+      timing.scenarios.push({ name: scenario.name, ...run.timing });
       samples.push(...run.samples);
       requests.push(...run.requests);
       floorFailures.push(...run.floorFailures);
@@ -91,10 +112,18 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
     }
   };
   try {
+    if (options.suite.resetBefore === 'run') {
+      const started = performance.now();
+      const hooks = (['v1', 'v2'] as const).flatMap((side) => (options.suite.reset[side] ? [[side, options.suite.reset[side]] as const] : []));
+      await Promise.all(hooks.map(([side, hook]) => runReset(side, hook, targets.reset, options.stop)));
+      timing.reset += performance.now() - started;
+      timing.resets += hooks.length;
+    }
     await schedule(selected, settings.concurrency, options.stop, runOne);
   } finally {
     await targets.close();
   }
+  options.onProgress?.({ kind: 'timing', timing, durationMs: Date.now() - startedAt.getTime() });
   if (targets.floor?.unavailable) {
     const advice = options.targets.v2Url ? '' : '; pass --v2';
     options.onProgress?.({ kind: 'note', message: `v2 at ${targets.floor.baseUrl} could not be reached from the checker (${targets.floor.unavailable}); gateway overhead and rule coverage were not measured${advice}` });
@@ -113,9 +142,16 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
     table: options.table,
     inventory,
     scenarios: evidence,
-    measurements: measurementsOf(samples, requests, floorFailures),
+    measurements: measurementsOf(samples, requests, floorFailures, settings.latencyAllowanceMs),
     unmapped: unmappedRoutes(evidence, options.table),
-    options: { performanceThreshold: settings.performanceThreshold, latencyAllowanceMs: settings.latencyAllowanceMs, directRan: options.targets.direct, minScore: options.minScore },
+    options: {
+      performanceThreshold: settings.performanceThreshold,
+      latencyAllowanceMs: settings.latencyAllowanceMs,
+      directRan: options.targets.direct,
+      minScore: options.minScore,
+      tags: options.tags ?? [],
+      allowUntested: options.allowUntested ?? false,
+    },
     partial: options.stop.aborted && evidence.length < selected.length,
     run: {
       startedAt: startedAt.toISOString(),
@@ -129,6 +165,20 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
     },
   });
   return redactReport(report, options.suite.redact, secrets);
+}
+
+/** A target that does not answer at all before the first scenario: the run cannot start (exit 3, no report). */
+export class TargetsUnreachable extends Error {
+  constructor(readonly failures: string[]) {
+    super(failures.join('; '));
+    this.name = 'TargetsUnreachable';
+  }
+}
+
+async function ensureReachable(named: HttpTarget[], stop: AbortSignal): Promise<void> {
+  const answers = await Promise.all(named.map(async (target) => ({ target, why: await target.unreachable(stop) })));
+  const failures = answers.flatMap(({ target, why }) => (why ? [`${target.name} at ${target.baseUrl}: ${why}`] : []));
+  if (failures.length) throw new TargetsUnreachable(failures);
 }
 
 /** Runs tasks in order with at most `limit` at once; a resetting scenario runs alone. */
@@ -154,7 +204,27 @@ async function schedule(scenarios: CompiledScenario[], limit: number, stop: Abor
   await Promise.all(inFlight);
 }
 
-function measurementsOf(samples: LatencySample[], requests: RequestOutcome[], floorFailures: ScenarioRun['floorFailures']): Map<string, EndpointMeasurements> {
+/** The judged gateway/v1 ratio of p50s in each measured round that has samples of both. */
+function roundRatios(samples: LatencySample[], allowanceMs: number): number[] {
+  const byRound = new Map<number, { v1: number[]; gateway: number[] }>();
+  for (const sample of samples) {
+    if (sample.target !== 'v1' && sample.target !== 'gateway') continue;
+    let round = byRound.get(sample.round);
+    if (!round) byRound.set(sample.round, (round = { v1: [], gateway: [] }));
+    round[sample.target].push(sample.ms);
+  }
+  return [...byRound.entries()]
+    .sort(([a], [b]) => a - b)
+    .flatMap(([, { v1, gateway }]) => (v1.length && gateway.length ? [judgedLatencyRatio(median(gateway), median(v1), allowanceMs)] : []));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function measurementsOf(samples: LatencySample[], requests: RequestOutcome[], floorFailures: ScenarioRun['floorFailures'], latencyAllowanceMs: number): Map<string, EndpointMeasurements> {
   const measurements = new Map<string, EndpointMeasurements>();
   const entry = (endpoint: string) => {
     let found = measurements.get(endpoint);
@@ -177,6 +247,12 @@ function measurementsOf(samples: LatencySample[], requests: RequestOutcome[], fl
     const name = field[target];
     const summary = summarizeLatency(values);
     if (name && summary) entry(endpoint).p50[name] = summary.p50;
+  }
+  for (const [endpoint, found] of measurements) {
+    const v1 = byTarget.get(`${endpoint}\u0000v1`) ?? [];
+    const gateway = byTarget.get(`${endpoint}\u0000gateway`) ?? [];
+    if (v1.length && gateway.length) found.samples = { v1: v1.length, gateway: gateway.length };
+    found.roundRatios = roundRatios(samples.filter((sample) => sample.endpoint === endpoint), latencyAllowanceMs);
   }
   for (const request of requests) {
     const tally = entry(request.endpoint).requests[request.target];

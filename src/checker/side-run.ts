@@ -4,6 +4,7 @@ import type { RuleInventory } from '../core/mapping/rule-inventory.js';
 import { exercisedRules } from '../core/mapping/rule-coverage.js';
 import { matchEndpoint } from '../core/pipeline/match.js';
 import type { CompiledScenario, RequestTemplate } from '../core/model/scenario.js';
+import type { TraceEntry } from '../core/pipeline/trace.js';
 import { getValue, isRecord } from '../core/transform/path.js';
 import { fillTarget, fillValue, MissingCapture, type Captures } from '../core/scenario/placeholders.js';
 import type { FloorTarget } from './floor.js';
@@ -23,8 +24,8 @@ export interface RunRecord {
 
 export interface FloorStepRecord {
   ms?: number;
-  /** Rule pointers that changed the message in this exchange. */
-  fired: Set<string>;
+  /** The response-side steps that changed the v1 response in this exchange, in order, with where. */
+  writers: TraceEntry[];
   exercised: string[];
   /** Why this exchange gave no answer or no time (the floor failed, or is off). */
   failure?: string;
@@ -35,7 +36,13 @@ const UPSTREAM_DOWN = new Set(['upstream-unreachable', 'upstream-timeout']);
 
 export function fillRequest(template: RequestTemplate, suiteHeaders: Record<string, string>, captures: Captures): OutgoingRequest {
   const headers = fillValue({ ...suiteHeaders, ...template.headers }, captures) as Record<string, string>;
-  return { method: template.method, target: fillTarget(template.target, captures), headers, ...(template.body !== undefined ? { body: fillValue(template.body, captures) } : {}) };
+  return {
+    method: template.method,
+    target: fillTarget(template.target, captures),
+    headers,
+    ...(template.body !== undefined ? { body: fillValue(template.body, captures) } : {}),
+    ...(template.bodyText !== undefined ? { bodyText: String(fillValue(template.bodyText, captures)) } : {}),
+  };
 }
 
 export async function runOnTarget(scenario: CompiledScenario, target: HttpTarget, suiteHeaders: Record<string, string>, stop: AbortSignal): Promise<RunRecord> {
@@ -94,7 +101,7 @@ export async function runOnFloor(
     const result = await floor.exchange(match.endpoint, match.params, request, stop);
     records.push({
       ms: result.ms,
-      fired: new Set(result.trace.filter((entry) => entry.changed).map((entry) => entry.pointer)),
+      writers: result.trace.filter((entry) => entry.changed && entry.stage !== 'request'),
       exercised: exercisedRules(inventory, match.endpoint.id, result.trace, result.request, result.response),
       ...(result.failure ? { failure: result.failure } : {}),
     });

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { ProgressEvent } from '../checker/run-suite.js';
+import type { ProgressEvent, SuiteTiming } from '../checker/run-suite.js';
 import type { CompatReport, ScenarioOutcome, Verdict } from '../core/model/report.js';
 import type { WrittenReport } from '../io/write-report.js';
 import { paint, type CliIo } from './cli-io.js';
@@ -8,11 +8,15 @@ const BAR_WIDTH = 24;
 const LISTED = 10;
 
 /** A progress bar redrawn in place on a terminal; one plain line per scenario otherwise (CI logs). */
-export function progressPrinter(io: CliIo): (event: ProgressEvent) => void {
+export function progressPrinter(io: CliIo, verbose = false): (event: ProgressEvent) => void {
   const color = paint(io);
   return (event) => {
     if (event.kind === 'note') {
       io.stderr(`note: ${event.message}\n`);
+      return;
+    }
+    if (event.kind === 'timing') {
+      if (verbose) io.stderr(timingLines(event.timing, event.durationMs));
       return;
     }
     if (event.kind === 'start') {
@@ -32,7 +36,7 @@ export function progressPrinter(io: CliIo): (event: ProgressEvent) => void {
 }
 
 const OUTCOME_COLOR: Record<ScenarioOutcome, number> = { identical: 32, equivalent: 32, different: 31, error: 33 };
-const VERDICT_COLOR: Record<Verdict, number> = { ready: 32, 'ready-via-gateway': 32, removed: 36, blocked: 31, untested: 33 };
+const VERDICT_COLOR: Record<Verdict | 'incomplete', number> = { incomplete: 33, ready: 32, 'ready-via-gateway': 32, removed: 36, blocked: 31, untested: 33 };
 
 export function printSummary(io: CliIo, report: CompatReport, written: WrittenReport | undefined): void {
   const color = paint(io);
@@ -46,6 +50,7 @@ export function printSummary(io: CliIo, report: CompatReport, written: WrittenRe
     `${color(1, `suite ${report.suite}`)}${report.partial ? color(33, ' (PARTIAL: interrupted)') : ''}: score ${color(1, summary.score.toFixed(1))}/100, ${color(VERDICT_COLOR[summary.verdict], summary.verdict)}` +
       `${summary.minScore !== undefined ? ` (min score ${summary.minScore})` : ''}`,
     `  scenarios: ${counts || 'none'}; differences: ${summary.differences.unexplained} unexplained, ${summary.differences.explained} explained, ${summary.differences.noise} noise`,
+    ...(summary.incomplete ?? []).map((reason) => color(33, `  not ready: ${reason}`)),
     '',
   );
   const idWidth = Math.max(8, ...report.endpoints.map((e) => e.id.length));
@@ -55,6 +60,7 @@ export function printSummary(io: CliIo, report: CompatReport, written: WrittenRe
       `  ${endpoint.id.padEnd(idWidth)}  ${color(VERDICT_COLOR[endpoint.verdict], endpoint.verdict.padEnd(17))}  ${endpoint.score.toFixed(1).padStart(5)}  ${(endpoint.latencyRatio?.toFixed(2) ?? '-').padStart(5)}  ${(endpoint.gatewayOverheadMs !== undefined ? `${endpoint.gatewayOverheadMs.toFixed(2)}ms` : '-').padStart(9)}  ${endpoint.unexplained}`,
     );
   }
+  for (const endpoint of report.endpoints) for (const warning of endpoint.warnings ?? []) lines.push(color(33, `  warning: ${endpoint.id}: ${warning}`));
   if (report.untested.length) lines.push('', `untested endpoints: ${report.untested.join(', ')}`);
   const unexercised = report.unexercisedRules ?? [];
   if (unexercised.length) {
@@ -79,6 +85,28 @@ export function printSummary(io: CliIo, report: CompatReport, written: WrittenRe
     lines.push(`  latest: ${displayPath(io, written.latest)}`);
   }
   io.stdout(lines.join('\n') + '\n');
+}
+
+const SLOWEST = 5;
+
+/** Where the time went: resets, each target, the floor, and the slowest scenarios. */
+function timingLines(timing: SuiteTiming, durationMs: number): string {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const share = (ms: number) => (durationMs > 0 ? ` (${Math.round((100 * ms) / durationMs)} %)` : '');
+  const parts = [
+    `resets ${seconds(timing.reset)}${share(timing.reset)} for ${timing.resets} hook run${timing.resets === 1 ? '' : 's'}`,
+    `v1 ${seconds(timing.v1)}${share(timing.v1)}`,
+    `gateway ${seconds(timing.gateway)}${share(timing.gateway)}`,
+    `v2 floor ${seconds(timing.floor)}${share(timing.floor)}`,
+    ...(timing.direct ? [`direct ${seconds(timing.direct)}${share(timing.direct)}`] : []),
+  ];
+  const total = (entry: SuiteTiming['scenarios'][number]) => entry.reset + entry.v1 + entry.gateway + entry.direct + entry.floor;
+  const slowest = [...timing.scenarios].sort((a, b) => total(b) - total(a)).slice(0, SLOWEST);
+  return [
+    `time: ${seconds(durationMs)} in all; ${parts.join(', ')}`,
+    ...slowest.map((entry) => `  ${seconds(total(entry)).padStart(8)}  ${entry.name} (resets ${seconds(entry.reset)}, ${entry.resets} hook runs)`),
+    '',
+  ].join('\n');
 }
 
 function show(value: unknown): string {

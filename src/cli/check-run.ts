@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { runSuite, type SuiteRunOptions } from '../checker/run-suite.js';
+import { runSuite, TargetsUnreachable, type SuiteRunOptions } from '../checker/run-suite.js';
 import { TargetConfigurationError } from '../checker/targets.js';
 import type { CompatReport } from '../core/model/report.js';
 import type { LoadedMapping } from '../io/load-mapping.js';
@@ -13,7 +13,7 @@ import { printSummary, progressPrinter } from './check-output.js';
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** The run settings a check passes straight to the suite runner. */
-type RunSettings = Pick<SuiteRunOptions, 'repeat' | 'warmup' | 'concurrency' | 'timeoutMs' | 'performanceThreshold' | 'latencyAllowanceMs' | 'minScore'>;
+type RunSettings = Pick<SuiteRunOptions, 'repeat' | 'warmup' | 'concurrency' | 'timeoutMs' | 'performanceThreshold' | 'latencyAllowanceMs' | 'minScore' | 'allowUntested'>;
 
 export interface CheckRequest extends RunSettings {
   suite: LoadedSuite;
@@ -25,6 +25,8 @@ export interface CheckRequest extends RunSettings {
   tags: string[];
   outDir: string;
   formats: ReportFormat[];
+  /** Print where the time went. */
+  verbose?: boolean;
 }
 
 export interface CheckResult {
@@ -35,8 +37,9 @@ export interface CheckResult {
 
 /**
  * Runs a loaded suite, writes the reports, prints the summary and decides the exit code:
- * 3 when interrupted (a partial report is still written) or the run could not start, 1 when an
- * endpoint is blocked or the score is under --min-score, 0 otherwise.
+ * 3 when interrupted (a partial report is still written) or the run could not start (a target
+ * that does not answer: nothing written), 1 when an endpoint is blocked, the verdict is
+ * incomplete or the score is under --min-score, 0 otherwise.
  */
 export async function executeCheck(request: CheckRequest, io: CliIo): Promise<CheckResult> {
   let report: CompatReport;
@@ -54,15 +57,21 @@ export async function executeCheck(request: CheckRequest, io: CliIo): Promise<Ch
       performanceThreshold: request.performanceThreshold,
       latencyAllowanceMs: request.latencyAllowanceMs,
       minScore: request.minScore,
+      allowUntested: request.allowUntested,
       tags: request.tags,
       stop: io.stop,
       tool: { version },
-      onProgress: progressPrinter(io),
+      onProgress: progressPrinter(io, request.verbose ?? false),
     });
   } catch (error) {
     if (error instanceof TargetConfigurationError) {
       io.stderr(`api-compat check: ${error.message}\n`);
       return { exitCode: EXIT.badInput };
+    }
+    if (error instanceof TargetsUnreachable) {
+      const lines = error.failures.map((failure) => `  ${failure}\n`).join('');
+      io.stderr(`api-compat check: nothing answers before the first scenario, so no scenario ran and no report was written:\n${lines}`);
+      return { exitCode: EXIT.runtimeFailure };
     }
     io.stderr(`api-compat check: the run could not start: ${(error as Error).message}\n`);
     return { exitCode: EXIT.runtimeFailure };
@@ -85,7 +94,8 @@ export async function executeCheck(request: CheckRequest, io: CliIo): Promise<Ch
     return { exitCode: EXIT.runtimeFailure, report, written };
   }
   const underMinimum = request.minScore !== undefined && report.summary.score < request.minScore;
-  const failed = underMinimum || report.summary.verdict === 'blocked';
+  // Incomplete (a tag subset, untested endpoints) is not a pass: nothing said the whole API is ready.
+  const failed = underMinimum || report.summary.verdict === 'blocked' || report.summary.verdict === 'incomplete';
   return { exitCode: failed ? EXIT.findings : EXIT.ok, report, written };
 }
 

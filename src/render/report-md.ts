@@ -31,7 +31,8 @@ export const MARKDOWN_LIMITS = {
   formulaChars: 4000,
 } as const;
 
-const VERDICT_MARK: Record<Verdict, string> = {
+const VERDICT_MARK: Record<Verdict | 'incomplete', string> = {
+  incomplete: '⏸️',
   ready: '✅',
   'ready-via-gateway': '☑️',
   blocked: '❌',

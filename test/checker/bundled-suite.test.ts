@@ -83,7 +83,10 @@ describe('the bundled suite against the bundled example', () => {
     const endpoint = report.endpoints.find((e) => e.id === 'search')!;
     expect(endpoint.latencyRatio).toBeGreaterThan(0);
     expect(endpoint.gatewayOverheadMs).toEqual(expect.any(Number));
-    expect(endpoint.score).toBe(Math.round(1000 * endpoint.components.reduce((sum, c) => sum + c.value * c.weight, 0)) / 10);
+    // As the formula says: fidelity times what the other components leave.
+    const value = (name: string) => endpoint.components.find((c) => c.name === name)!;
+    const penalty = endpoint.components.filter((c) => c.name !== 'fidelity').reduce((sum, c) => sum + c.weight * (1 - c.value), 0);
+    expect(endpoint.score).toBe(Math.round(1000 * value('fidelity').value * (1 - penalty)) / 10);
   });
 
   it('writes a report.json that validates against schemas/report.schema.json', () => {

@@ -10,6 +10,9 @@ import { comparedView } from '../../src/core/compare/view.js';
 import { compileMapping } from '../../src/core/mapping/compile.js';
 import { buildRuleInventory } from '../../src/core/mapping/rule-inventory.js';
 import type { MappingDocument } from '../../src/core/model/mapping.js';
+import { emptyMessage, type HttpMessage } from '../../src/core/model/http-message.js';
+import { translateResponse } from '../../src/core/pipeline/response.js';
+import type { TraceEntry } from '../../src/core/pipeline/trace.js';
 
 const pointers = (v1: unknown, actual: unknown, matcherAt?: MatcherLookup) => diffJson(v1, actual, matcherAt).map((d) => toPointer(d.segments));
 const matcherFor = (text: string, document: unknown): MatcherLookup => {
@@ -134,7 +137,7 @@ describe('noise learning and labels', () => {
   });
 
   it('labels matcher, ignore rule and learnt noise before asking the mapping, and unexplained last', () => {
-    const context = { step: 0, endpoint: 'get-thing', ignore: [parsePattern('body.etag')], noise, actor: 'the gateway', explain: () => 'mapped' };
+    const context = { step: 0, endpoint: 'get-thing', ignore: [parsePattern('body.etag')], noise, actor: 'the gateway', explain: () => ({ explained: true as const, reason: 'mapped' }) };
     expect(labelDifference({ segments: ['body', 'x'], v1: 1, actual: 2, accepted: 'type-only' }, context)).toMatchObject({ label: 'noise', reason: 'accepted by matcher: type-only' });
     expect(labelDifference({ segments: ['body', 'etag'], v1: 'a', actual: 'b' }, context)).toMatchObject({ label: 'noise', reason: 'ignore rule body.etag' });
     expect(labelDifference({ segments: ['body', 'at'], v1: 't1', actual: 't3' }, context)).toMatchObject({ label: 'noise', pointer: '/body/at' });
@@ -150,7 +153,7 @@ describe('noise learning and labels', () => {
   });
 });
 
-describe('explained differences', () => {
+describe('explained means produced', () => {
   const document: MappingDocument = {
     name: 'explain',
     upstream: 'http://127.0.0.1:1',
@@ -162,45 +165,79 @@ describe('explained differences', () => {
       ],
     },
     endpoints: [
-      { id: 'get-task', v1: 'GET /tasks/{id}', v2: 'GET /v2/tasks/{id}', response: [{ resource: { at: 'body', is: 'Task' } }, { set: { path: 'body.legacy', value: 0 } }, { set: { path: 'body.name', value: '${body.title}' } }] },
+      {
+        id: 'get-task',
+        v1: 'GET /tasks/{id}',
+        v2: 'GET /v2/tasks/{id}',
+        response: [{ resource: { at: 'body', is: 'Task' } }, { set: { path: 'body.legacy', value: 0 } }, { set: { path: 'body.name', value: '${body.title}' } }, { remove: 'body.internal' }],
+      },
       { id: 'execute', v1: 'POST /execute', removed: { status: 410, replacement: 'POST /v2/tasks' } },
     ],
+    errors: [{ when: { status: '>=400' }, response: [{ set: { path: 'headers.content-type', value: 'application/json' } }] }],
   };
   const { table } = compileMapping(document);
   const inventory = buildRuleInventory(table!, document);
+  /** The trace of translating one v2 answer, as the checker's own run of the exchange records it. */
+  const traced = (v2: Partial<HttpMessage>, endpointId = 'get-task') => {
+    const endpoint = table!.endpoints.find((e) => e.id === endpointId)!;
+    const trace: TraceEntry[] = [];
+    translateResponse(table!, endpoint, emptyMessage({ status: 200, ...v2 }), trace);
+    return trace.filter((entry) => entry.changed);
+  };
   const context = (id: string, extra: Partial<ExplainContext> = {}): ExplainContext => ({
     endpoint: table!.endpoints.find((e) => e.id === id),
     inventory,
     lifecycle: table!.lifecycle,
     gatewayStatus: 200,
+    writers: [],
     ...extra,
   });
+  const task = { id: '7', priority: 5, body: 'text', title: 't', internal: 'x' };
 
   it('explains the lifecycle headers the gateway adds, and nothing else in their place', () => {
-    expect(explainDifference(['headers', 'link'], undefined, '<https://example.com/migrate>; rel="deprecation"; type="text/html"', context('get-task'))).toMatch(/lifecycle/);
-    expect(explainDifference(['headers', 'deprecation'], undefined, '@1780272000', context('get-task'))).toMatch(/RFC 9745/);
-    expect(explainDifference(['headers', 'sunset'], undefined, 'Mon, 01 Mar 2027 00:00:00 GMT', context('get-task'))).toBeUndefined();
-    expect(explainDifference(['headers', 'link'], '</page/2>; rel="next"', '<https://example.com/migrate>; rel="deprecation"', context('get-task'))).toBeUndefined();
+    expect(explainDifference(['headers', 'link'], undefined, '<https://example.com/migrate>; rel="deprecation"; type="text/html"', context('get-task'))).toMatchObject({ explained: true, reason: expect.stringMatching(/lifecycle/) });
+    expect(explainDifference(['headers', 'deprecation'], undefined, '@1780272000', context('get-task'))).toMatchObject({ explained: true, reason: expect.stringMatching(/RFC 9745/) });
+    expect(explainDifference(['headers', 'sunset'], undefined, 'Mon, 01 Mar 2027 00:00:00 GMT', context('get-task'))?.explained).toBe(false);
+    expect(explainDifference(['headers', 'link'], '</page/2>; rel="next"', '<https://example.com/migrate>; rel="deprecation"', context('get-task'))?.explained).toBe(false);
   });
 
   it('explains everything about a removed endpoint only when the gateway answers the configured status', () => {
-    expect(explainDifference(['status'], 202, 410, context('execute', { gatewayStatus: 410 }))).toMatch(/endpoint removed .*replacement: POST \/v2\/tasks/);
-    expect(explainDifference(['status'], 202, 404, context('execute', { gatewayStatus: 404 }))).toBeUndefined();
+    expect(explainDifference(['status'], 202, 410, context('execute', { gatewayStatus: 410 }))).toMatchObject({ explained: true, reason: expect.stringMatching(/endpoint removed .*replacement: POST \/v2\/tasks/) });
+    expect(explainDifference(['status'], 202, 404, context('execute', { gatewayStatus: 404 }))?.explained).toBe(false);
   });
 
-  it('explains a constant the mapping sets, but not a template that failed to reproduce v1', () => {
-    expect(explainDifference(['body', 'legacy'], 42, 0, context('get-task'))).toMatch(/declared by the mapping \(set at \/endpoints\/0\/response\/1\)/);
-    expect(explainDifference(['body', 'name'], 'a', 'b', context('get-task'))).toBeUndefined();
+  it('never explains a constant the mapping sets that differs from v1, and names the rule instead', () => {
+    const writers = traced({ body: task });
+    const legacy = explainDifference(['body', 'legacy'], 42, 0, context('get-task', { writers }));
+    expect(legacy).toEqual({ explained: false, hint: expect.stringMatching(/constant or template here \(set at \/endpoints\/0\/response\/1\)/), rule: { pointer: '/endpoints/0/response/1', op: 'set' } });
+    expect(explainDifference(['body', 'name'], 'a', 't', context('get-task', { writers }))).toMatchObject({ explained: false, rule: { pointer: '/endpoints/0/response/2' } });
   });
 
-  it('explains rounding by a lossy scale, within one v1 step, and only where the resource applied', () => {
-    expect(explainDifference(['body', 'priority'], 3, 2, context('get-task'))).toMatch(/lossy \(scale at \/resources\/Task\/0\)/);
-    expect(explainDifference(['body', 'priority'], 3, 5, context('get-task'))).toBeUndefined();
-    expect(explainDifference(['body', 'priority'], 3, 2, context('get-task', { fired: new Set() }))).toBeUndefined();
+  it('never explains a value by an error rule that did not run for this exchange', () => {
+    // A 200: the error rule that sets content-type did not run, whatever it would have written.
+    const success = traced({ headers: { 'content-type': 'application/vnd.api+json' }, body: task });
+    expect(explainDifference(['headers', 'content-type'], 'application/json', 'application/vnd.api+json', context('get-task', { writers: success }))).toEqual({ explained: false, hint: expect.stringMatching(/v2's own value/) });
+    // A 404 it ran for: the constant still differs from v1's, so it is a break with a hint.
+    const failure = traced({ status: 404, headers: { 'content-type': 'application/problem+json' }, body: {} });
+    expect(explainDifference(['headers', 'content-type'], 'text/plain', 'application/json', context('get-task', { writers: failure, gatewayStatus: 404 }))).toMatchObject({ explained: false, rule: { pointer: '/errors/0/response/0', op: 'set' } });
+  });
+
+  it('explains nothing on a route the mapping does not know, or without a trace of the exchange', () => {
+    expect(explainDifference(['body', 'error'], undefined, { code: 'x' }, context('none', { gatewayStatus: 404 }))).toEqual({ explained: false, hint: expect.stringMatching(/no mapping endpoint matches/) });
+    expect(explainDifference(['body', 'legacy'], 42, 0, context('get-task', { writers: undefined, untraced: 'the floor failed' }))).toEqual({ explained: false, hint: expect.stringMatching(/the floor failed/) });
+  });
+
+  it('explains a removal the trace shows, and rounding by a lossy scale within one v1 step where the resource ran', () => {
+    const writers = traced({ body: task });
+    expect(explainDifference(['body', 'internal'], 'x', undefined, context('get-task', { writers }))).toMatchObject({ explained: true, reason: expect.stringMatching(/removed by the mapping \(remove at \/endpoints\/0\/response\/3\)/) });
+    expect(explainDifference(['body', 'priority'], 3, 2, context('get-task', { writers }))).toMatchObject({ explained: true, reason: expect.stringMatching(/lossy \(scale at \/resources\/Task\/0\)/) });
+    expect(explainDifference(['body', 'priority'], 3, 5, context('get-task', { writers }))?.explained).toBe(false);
+    expect(explainDifference(['body', 'priority'], 3, 2, context('get-task', { writers: [] }))?.explained).toBe(false);
   });
 
   it('never explains a field a lossless rule should have produced', () => {
-    expect(explainDifference(['body', 'content'], 'text', undefined, context('get-task'))).toBeUndefined();
-    expect(explainDifference(['body', 'body'], undefined, 'text', context('get-task'))).toBeUndefined();
+    const writers = traced({ body: task });
+    expect(explainDifference(['body', 'content'], 'other', 'text', context('get-task', { writers }))).toMatchObject({ explained: false, rule: { op: 'resource' } });
+    expect(explainDifference(['body', 'body'], undefined, 'text', context('get-task', { writers: [] }))?.explained).toBe(false);
   });
 });

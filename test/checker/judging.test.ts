@@ -2,10 +2,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainDifference, type ExplainContext } from '../../src/core/compare/explain.js';
-import { compileMapping } from '../../src/core/mapping/compile.js';
-import { buildRuleInventory } from '../../src/core/mapping/rule-inventory.js';
-import type { MappingDocument } from '../../src/core/model/mapping.js';
 import type { CompatReport } from '../../src/core/model/report.js';
 import { compileSuite } from '../../src/core/scenario/compile-suite.js';
 import { checkExpectation } from '../../src/core/scenario/expectations.js';
@@ -29,12 +25,13 @@ let v2Reads = 0;
 beforeAll(async () => {
   const legacy = new Hono();
   legacy.get('/things/:id', (c) => c.json({ id: Number(c.req.param('id')), updated_at: V1_TIME }));
-  legacy.get('/items/:id', (c) => c.json(c.req.param('id') === '1' ? { id: 1, name: 'a' } : { id: 2 }));
+  legacy.get('/items/:id', (c) => (c.req.param('id') === '404' ? c.text('{"error":"missing"}', 404) : c.json(c.req.param('id') === '1' ? { id: 1, name: 'a' } : { id: 2 })));
   legacy.get('/empty', (c) => c.json([]));
+  legacy.get('/nowhere', (c) => c.text('not here', 404));
   const next = new Hono();
   // The first two reads (the gateway's and the floor's in round 0) are 5 s off; later ones null.
   next.get('/v2/things/:id', (c) => c.json({ id: Number(c.req.param('id')), updated_at: ++v2Reads <= 2 ? '2026-01-01T00:00:05Z' : null }));
-  next.get('/v2/items/:id', (c) => c.json({ id: Number(c.req.param('id')) }));
+  next.get('/v2/items/:id', (c) => (c.req.param('id') === '404' ? c.json({ type: 'about:blank', title: 'Not Found', status: 404 }, 404, { 'content-type': 'application/problem+json' }) : c.json({ id: Number(c.req.param('id')) })));
   next.get('/v2/empty', (c) => c.json([]));
   ({ v1, v2, folder, close: closeWorkspace } = await startCheckWorkspace(legacy, next));
   await writeFile(
@@ -46,6 +43,11 @@ beforeAll(async () => {
       '  - { id: get-thing, v1: "GET /things/{id}", v2: "GET /v2/things/{id}" }',
       '  - { id: get-item, v1: "GET /items/{id}", v2: "GET /v2/items/{id}", response: [{ default: { path: body.name, value: unknown } }] }',
       '  - { id: empty, v1: "GET /empty", v2: "GET /v2/empty" }',
+      'errors:',
+      '  - when: { status: ">=400" }',
+      '    response:',
+      '      - set: { path: headers.content-type, value: application/json }',
+      '      - set: { path: body, value: { error: missing } }',
     ].join('\n'),
   );
 });
@@ -56,7 +58,7 @@ async function check(name: string, lines: string[], repeat: number): Promise<{ c
   const suite = join(folder.dir, `${name}.yaml`);
   await writeFile(suite, ['suite: judging', 'mapping: mapping.yaml', ...lines].join('\n'));
   const out = join(folder.dir, `out-${name}`);
-  const { code } = await runCli(['check', '--suite', suite, '--v1', v1.url, '--v2', v2.url, '--repeat', String(repeat), '--warmup', '0', '--out', out]);
+  const { code } = await runCli(['check', '--suite', suite, '--v1', v1.url, '--v2', v2.url, '--repeat', String(repeat), '--warmup', '0', '--allow-untested', '--out', out]);
   return { code, report: JSON.parse(await readFile(join(out, 'judging', 'latest', 'report.json'), 'utf8')) as CompatReport };
 }
 
@@ -66,43 +68,41 @@ describe('a difference found in several rounds', () => {
     const { code, report } = await check('later-round', ['match: { body.updated_at: { timestamp: 1m } }', 'scenarios:', '  - { name: read a thing, request: GET /things/1 }'], 3);
     const [scenario] = report.scenarios;
     expect(scenario!.differences).toEqual([
-      expect.objectContaining({ pointer: '/body/updated_at', label: 'unexplained', v1: V1_TIME, actual: null, reason: 'the gateway sends a different value than v1' }),
+      expect.objectContaining({ pointer: '/body/updated_at', label: 'unexplained', v1: V1_TIME, actual: null, reason: expect.stringMatching(/^the gateway sends a different value than v1; /) }),
     ]);
     expect(scenario!.outcome).toBe('different');
     expect(code).toBe(1);
   });
 });
 
-describe('a default in the mapping', () => {
-  it('does not explain v1 data it replaces, only a value v1 did not have either', async () => {
+describe('explained means produced', () => {
+  it('never explains v1 data a default replaces, nor a value v1 did not have: both name the rule', async () => {
     const { report } = await check('default', ['scenarios:', '  - { name: item with a name, request: GET /items/1 }', '  - { name: item without a name, request: GET /items/2 }'], 1);
     const [named, unnamed] = report.scenarios;
-    expect(named!.differences).toEqual([expect.objectContaining({ pointer: '/body/name', label: 'unexplained', v1: 'a', actual: 'unknown' })]);
-    expect(named!.outcome).toBe('different');
-    expect(unnamed!.differences).toEqual([expect.objectContaining({ pointer: '/body/name', label: 'explained', actual: 'unknown' })]);
-    expect(unnamed!.outcome).toBe('equivalent');
+    for (const scenario of [named!, unnamed!]) {
+      expect(scenario.differences).toEqual([
+        expect.objectContaining({ pointer: '/body/name', label: 'unexplained', actual: 'unknown', rule: { pointer: '/endpoints/1/response/0', op: 'default' }, reason: expect.stringMatching(/default at \/endpoints\/1\/response\/0/) }),
+      ]);
+      expect(scenario.outcome).toBe('different');
+    }
   });
 
-  const document: MappingDocument = {
-    name: 'defaults',
-    upstream: 'http://127.0.0.1:1',
-    endpoints: [{ id: 'get', v1: 'GET /x', v2: 'GET /v2/x', response: [{ default: { path: 'body.meta', value: { a: 1 } } }] }],
-    errors: [{ when: { status: '>=400' }, response: [{ set: { path: 'headers.content-type', value: 'application/json' } }] }],
-  };
-  const { table } = compileMapping(document);
-  const context = (extra: Partial<ExplainContext>): ExplainContext => ({ endpoint: table!.endpoints[0], inventory: buildRuleInventory(table!, document), lifecycle: table!.lifecycle, gatewayStatus: 200, ...extra });
-
-  it('judges by what v1 had where the default writes, not only at the difference', () => {
-    const at = ['body', 'meta', 'a'];
-    expect(explainDifference(at, undefined, 1, context({ v1View: { status: 200, headers: {}, body: {} } }))).toMatch(/declared by the mapping \(default/);
-    expect(explainDifference(at, undefined, 1, context({ v1View: { status: 200, headers: {}, body: { meta: {} } } }))).toBeUndefined();
-    expect(explainDifference(['body', 'meta'], { a: 2 }, { a: 1 }, context({}))).toBeUndefined();
+  it('does not explain a content type a constant `set` makes differ from v1', async () => {
+    const { code, report } = await check('constant', ['scenarios:', '  - { name: missing item, request: GET /items/404 }'], 1);
+    expect(report.scenarios[0]!.differences).toContainEqual(
+      expect.objectContaining({ pointer: '/headers/content-type', label: 'unexplained', v1: 'text/plain', actual: 'application/json', rule: { pointer: '/errors/0/response/0', op: 'set' } }),
+    );
+    expect(report.scenarios[0]!.differences.filter((d) => d.label === 'explained' && d.pointer !== '/headers/link')).toEqual([]);
+    expect(report.endpoints.find((e) => e.id === 'get-item')).toMatchObject({ verdict: 'blocked', score: 0 });
+    expect(code).toBe(1);
   });
 
-  it('without the floor to say which rules fired, lets error rules explain only error answers', () => {
-    const at = ['headers', 'content-type'];
-    expect(explainDifference(at, 'application/vnd.api+json', 'application/json', context({ gatewayStatus: 200 }))).toBeUndefined();
-    expect(explainDifference(at, 'text/plain', 'application/json', context({ gatewayStatus: 404 }))).toMatch(/declared by the mapping \(set at \/errors\/0\/response\/0\)/);
+  it("does not explain an unmapped route's problem by error rules that never ran for it", async () => {
+    const { report } = await check('unmapped', ['scenarios:', '  - { name: unmapped route, request: GET /nowhere }'], 1);
+    const [scenario] = report.scenarios;
+    expect(scenario!.outcome).toBe('different');
+    expect(scenario!.differences.filter((d) => d.label === 'explained' && d.pointer !== '/headers/link')).toEqual([]);
+    expect(scenario!.differences).toContainEqual(expect.objectContaining({ pointer: '/headers/content-type', label: 'unexplained', reason: expect.stringMatching(/no mapping endpoint matches/) }));
   });
 });
 

@@ -51,7 +51,7 @@ describe('a deliberately wrong mapping', () => {
     const { code, report, output } = await checkWithMapping('no-content-rename', (text) => text.replace('    - rename: { v1: content, v2: body }\n', ''));
     expect(code).toBe(1);
     expect(unexplained(report)).toContainEqual(
-      expect.objectContaining({ endpoint: 'get-knowledge', pointer: '/body/content', v1: 'Vector databases index embeddings for similarity search.', reason: 'v1 sends this; the gateway does not' }),
+      expect.objectContaining({ endpoint: 'get-knowledge', pointer: '/body/content', v1: 'Vector databases index embeddings for similarity search.', reason: "v1 sends this; the gateway does not; no mapping step produces it in this exchange" }),
     );
     expect(unexplained(report)).toContainEqual(expect.objectContaining({ endpoint: 'get-knowledge', pointer: '/body/body', actual: 'Vector databases index embeddings for similarity search.' }));
     expect(report.endpoints.find((e) => e.id === 'get-knowledge')).toMatchObject({ verdict: 'blocked' });

@@ -75,8 +75,9 @@ const outcomes = (report: CompatReport) => Object.fromEntries(report.scenarios.m
 
 describe('a target that stops mid-run', () => {
   it('v1: the scenarios after it are errors with the reason, and the report is written', async () => {
-    // Each single-request scenario asks v1 three times (twice in the judged round, once more).
-    const v1 = await front((request) => createV1Service().app.fetch(request), { stopAfter: 6 });
+    // One request to see v1 answers at all, then each single-request scenario asks v1 three
+    // times (twice in the judged round, once more).
+    const v1 = await front((request) => createV1Service().app.fetch(request), { stopAfter: 7 });
     const { code, report, stdout } = await check('v1-stops', ['--tag', 'knowledge', '--tag', 'read', '--v1', v1.url, '--v2', services.v2.url]);
     expect(code).toBe(1);
     expect(report.partial).toBe(false);
@@ -91,7 +92,7 @@ describe('a target that stops mid-run', () => {
     const { table } = await loadMappingFile('mappings/knowledge.yaml', { env: { V2_URL: services.v2.url } });
     const gateway = new Gateway({ table });
     started.push(gateway);
-    const proxy = await front((request) => gateway.fetch(request), { stopAfter: 3 });
+    const proxy = await front((request) => gateway.fetch(request), { stopAfter: 4 });
     const { code, report } = await check('gateway-stops', ['--tag', 'search', '--v1', services.v1.url, '--gateway', proxy.url, '--v2', services.v2.url]);
     expect(code).toBe(1);
     expect(outcomes(report)).toMatchObject({ 'search by keyword': 'equivalent', 'search without a query': 'error' });
@@ -109,8 +110,10 @@ describe('a v2 the checker itself cannot reach', () => {
     const mapping = join(folder.dir, 'unreachable-upstream.yaml');
     await writeFile(mapping, (await readFile('mappings/knowledge.yaml', 'utf8')).replace('${V2_URL:-http://127.0.0.1:4002}', 'http://127.0.0.1:1'));
     const { code, report, stderr } = await check('no-floor', ['--tag', 'search', '--mapping', mapping, '--v1', services.v1.url, '--gateway', running.url]);
-    expect(code).toBe(0);
     expect(report.summary.scenarios.error).toBe(0);
+    // Only the search scenarios ran: whatever they show, the run cannot say the API is ready.
+    expect(report.summary).toMatchObject({ verdict: 'incomplete', incomplete: expect.arrayContaining([expect.stringMatching(/only scenarios tagged search ran/)]) });
+    expect(code).toBe(1);
     expect(report.endpoints.find((e) => e.id === 'search')!.gatewayOverheadMs).toBeUndefined();
     expect(stderr).toMatch(/^note: v2 at http:\/\/127\.0\.0\.1:1 could not be reached from the checker \(.*ECONNREFUSED.*\); gateway overhead and rule coverage were not measured; pass --v2$/m);
   });
@@ -142,15 +145,40 @@ describe('a target that is slow or answers garbage', () => {
 
     const json = await check('garbled', ['--tag', 'read', '--tag', 'knowledge', '--v1', garbled.url, '--v2', services.v2.url]);
     expect(json.report.scenarios.find((s) => s.name === 'read an item with related items')!.error).toMatch(/^v1, step 0: GET \/api\/v1\/knowledge\/1: answered application\/json that is not valid JSON/);
-    const http = await check('not-http', ['--tag', 'search', '--v1', services.v1.url, '--gateway', junkUrl, '--v2', services.v2.url]);
-    expect(http.code).toBe(1);
-    for (const scenario of http.report.scenarios) expect(scenario.error).toMatch(/^gateway, step 0: .*answered with something that is not HTTP/);
+    // A gateway that does not speak HTTP is found before the first scenario: nothing is run or written.
+    const http = await runCli(['check', '--suite', 'scenarios/knowledge.yaml', '--out', join(folder.dir, 'not-http'), '--v1', services.v1.url, '--gateway', junkUrl, '--v2', services.v2.url]);
+    expect(http.code).toBe(3);
+    expect(http.stderr).toMatch(/nothing answers before the first scenario.*\n {2}gateway at http:\/\/127\.0\.0\.1:\d+: .*answered with something that is not HTTP/);
+    await expect(readFile(join(folder.dir, 'not-http', 'knowledge', 'latest', 'report.json'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('a target nobody listens on', () => {
+  it('ends the run before the first scenario with exit 3, a short message, and latest/ left as it was', async () => {
+    const out = join(folder.dir, 'down');
+    const before = await check('down', ['--tag', 'search', '--v1', services.v1.url, '--v2', services.v2.url]);
+    const latest = join(out, 'knowledge', 'latest', 'report.json');
+    const kept = await readFile(latest, 'utf8');
+    const closed = await front(() => new Response('')); // a port that was just freed
+    await Promise.all(started.splice(0).map((server) => server.close()));
+    const run = await runCli(['check', '--suite', 'scenarios/knowledge.yaml', '--out', out, '--v1', closed.url, '--v2', services.v2.url]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(new RegExp(`^api-compat check: nothing answers before the first scenario, so no scenario ran and no report was written:\n  v1 at ${closed.url}: .*refused the connection`));
+    expect(run.stdout + run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.stdout.split('\n').length).toBeLessThan(4);
+    expect(await readFile(latest, 'utf8')).toBe(kept);
+    expect(before.report.scenarios.length).toBeGreaterThan(0);
   });
 });
 
 describe('exit codes and interruption', () => {
   it('--min-score fails a run that is otherwise ready but scores under it', async () => {
-    const args = ['--tag', 'search', '--v1', services.v1.url, '--v2', services.v2.url];
+    // Only the search scenarios, with the other endpoints accepted as untested: ready, scoring under 95.
+    const suite = join(folder.dir, 'search-only.yaml');
+    const bundled = await readFile('scenarios/knowledge.yaml', 'utf8');
+    const searches = bundled.slice(bundled.indexOf('  - name: search by keyword\n'), bundled.indexOf('  # --- knowledge: writes'));
+    await writeFile(suite, [`suite: knowledge`, `mapping: ${join(process.cwd(), 'mappings/knowledge.yaml')}`, 'scenarios:', searches].join('\n'));
+    const args = ['--suite', suite, '--allow-untested', '--v1', services.v1.url, '--v2', services.v2.url];
     const ready = await check('min-score-unset', args);
     expect(ready.code).toBe(0);
     expect(ready.report.summary.verdict).toBe('ready-via-gateway');

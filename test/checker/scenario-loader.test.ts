@@ -78,7 +78,7 @@ describe('loading a scenario suite', () => {
   it('points at file:line:column, the JSON pointer and a fix for schema problems', async () => {
     const file = await suiteFile('schema.yaml', ['suite: broken', 'scenarios:', '  - name: typo', '    reqest: GET /x', '  - name: fine', '    request: GET /x'].join('\n'));
     const errors = await loadErrors(file);
-    expect(errors).toContain(`${file}:4:5 error at /scenarios/0/reqest: unknown property "reqest"; did you mean "request"? Allowed here: name, description, tags, reset, repeat, ignore, match, request, expect, capture, steps`);
+    expect(errors).toContain(`${file}:4:5 error at /scenarios/0/reqest: unknown property "reqest"; did you mean "request"? Allowed here: name, description, tags, reset, repeat, ignore, match, request, expect, capture, steps, compareHeaders, warmup, knownGap`);
     expect(errors).toHaveLength(1);
   });
 
@@ -108,7 +108,7 @@ describe('loading a scenario suite', () => {
     expect(errors).toEqual([
       `${file}:4:5 error at /scenarios/0/request: \${id} is not captured by an earlier step; add capture: { id: body.id } to a step before this one (upper-case names are environment variables)`,
       `${file}:7:14 error at /scenarios/1/ignore/0: invalid path "bdy.x": a path starts with one of status, headers, body (what a v1 client sees)`,
-      `${file}:6:14 error at /scenarios/1/match/body.x: unknown matcher "regx"; matchers: type, regex, tolerance, timestamp, unordered`,
+      `${file}:6:14 error at /scenarios/1/match/body.x: unknown matcher "regx"; matchers: type, regex, prefix, tolerance, timestamp, unordered`,
       `${file}:6:35 error at /scenarios/1/match/body..y: invalid path "body..y": empty name between dots`,
       `${file}:13:20 error at /scenarios/2/steps/0/capture/id: invalid path "body.items[].id": a capture takes one value; use an index-free path such as body.id`,
       `${file}:14:32 error at /scenarios/2/steps/0/expect/body/a/$type: "int" is not one of null, boolean, number, integer, string, array, object`,

@@ -26,7 +26,12 @@ function evidence(overrides: Partial<EndpointEvidence> = {}): EndpointEvidence {
   };
 }
 
-const recomputed = (result: EndpointResult) => Math.round(1000 * result.components.reduce((sum, c) => sum + c.value * c.weight, 0)) / 10;
+/** The formula as the report states it: fidelity × (1 − Σ weight × (1 − value)) over the others. */
+const recomputed = (result: EndpointResult) => {
+  const fidelity = result.components.find((c) => c.name === 'fidelity')!.value;
+  const penalty = result.components.filter((c) => c.name !== 'fidelity').reduce((sum, c) => sum + c.weight * (1 - c.value), 0);
+  return Math.round(1000 * fidelity * (1 - penalty)) / 10;
+};
 
 describe('endpoint readiness', () => {
   it('scores a faithful, fast, fully exercised endpoint 100, ready via the gateway, with its overhead apart', () => {
@@ -40,8 +45,15 @@ describe('endpoint readiness', () => {
     const result = scoreEndpoint(evidence({ judgements: [{ scenario: 'a', errored: false, faithful: false, answeredAsRemoved: false }, { scenario: 'b', errored: false, faithful: true, answeredAsRemoved: false }], unexplained: 2 }), options);
     expect(result.verdict).toBe('blocked');
     expect(result.components.find((c) => c.name === 'fidelity')).toMatchObject({ value: 0.5, detail: '1 of 2 scenarios identical modulo noise and explained differences' });
-    expect(result.score).toBe(75);
+    expect(result.score).toBe(50);
     expect(result.score).toBe(recomputed(result));
+  });
+
+  it('scores an endpoint whose every scenario differs 0, however fast and covered it is', () => {
+    const broken = [{ scenario: 'a', errored: false, faithful: false, answeredAsRemoved: false }];
+    const result = scoreEndpoint(evidence({ judgements: broken, unexplained: 5 }), options);
+    expect(result.components.filter((c) => c.name !== 'fidelity').map((c) => c.value)).toEqual([1, 1, 1]);
+    expect(result).toMatchObject({ verdict: 'blocked', score: 0 });
   });
 
   it('lowers coverage for unexercised rules without blocking, and lists them', () => {
@@ -51,14 +63,28 @@ describe('endpoint readiness', () => {
   });
 
   it('judges latency with the hop allowance: full marks up to the threshold, nothing at twice it', () => {
-    const latency = (gateway: number) => scoreEndpoint(evidence({ p50: { v1: 10, gateway } }), options);
+    const holding = { roundRatios: [3, 3, 3, 3], samples: { v1: 40, gateway: 40 } };
+    const latency = (gateway: number) => scoreEndpoint(evidence({ p50: { v1: 10, gateway }, ...holding }), options);
     expect(latency(22).components.find((c) => c.name === 'latency')!.value).toBe(1);
     expect(latency(33).components.find((c) => c.name === 'latency')!.value).toBe(0.5);
+    expect(latency(33).score).toBe(92.5);
     expect(latency(33).verdict).toBe('blocked');
+    expect(latency(33).components.find((c) => c.name === 'latency')!.detail).toMatch(/from 40 gateway and 40 v1 samples.* over 4 rounds, 4 of them over the threshold/);
     expect(latency(50).components.find((c) => c.name === 'latency')!.value).toBe(0);
     // On loopback a 0.3 ms v1 and a 1.2 ms gateway are one hop apart, not four times slower.
     expect(scoreEndpoint(evidence({ p50: { v1: 0.3, gateway: 1.2 } }), options).verdict).toBe('ready-via-gateway');
-    expect(scoreEndpoint(evidence({ p50: { v1: 0.3, gateway: 1.2 } }), { ...options, latencyAllowanceMs: 0 }).verdict).toBe('blocked');
+    expect(scoreEndpoint(evidence({ p50: { v1: 0.3, gateway: 1.2 }, roundRatios: [4, 4, 4] }), { ...options, latencyAllowanceMs: 0 }).verdict).toBe('blocked');
+  });
+
+  it('blocks on latency only when the ratio holds across rounds; otherwise warns, saying how many samples', () => {
+    const slow = (roundRatios: number[]) => scoreEndpoint(evidence({ p50: { v1: 10, gateway: 33 }, roundRatios, samples: { v1: 30, gateway: 30 } }), options);
+    expect(slow([3, 3, 1, 3]).verdict).toBe('blocked');
+    const spiky = slow([1, 1, 5, 1]);
+    expect(spiky.verdict).toBe('ready-via-gateway');
+    expect(spiky.warnings).toEqual([expect.stringMatching(/^latency ratio 3 is over the threshold 2, but only in 1 of 4 measured rounds .*; 30 gateway and 30 v1 samples/)]);
+    expect(slow([3, 3]).verdict).toBe('ready-via-gateway');
+    expect(slow([3, 3]).warnings).toHaveLength(1);
+    expect(scoreEndpoint(evidence(), options).warnings).toBeUndefined();
   });
 
   it('blocks when the gateway fails more often than v1', () => {
@@ -99,17 +125,30 @@ describe('overall readiness', () => {
     unexercisedRules: [],
   });
 
+  const complete = { partial: false, tags: [], allowUntested: false };
+
   it('weights endpoints by scenario count, counting an untested endpoint once at 0', () => {
-    expect(overallReadiness([endpoint('ready-via-gateway', 100, 3), endpoint('removed', 100, 1)])).toEqual({ score: 100, verdict: 'ready-via-gateway' });
-    expect(overallReadiness([endpoint('ready-via-gateway', 100, 3), endpoint('untested', 0, 0)])).toEqual({ score: 75, verdict: 'ready-via-gateway' });
-    expect(overallReadiness([endpoint('ready', 90, 1), endpoint('blocked', 60, 2)])).toEqual({ score: 70, verdict: 'blocked' });
-    expect(overallReadiness([endpoint('ready', 100, 1), endpoint('removed', 100, 1)]).verdict).toBe('ready');
-    expect(overallReadiness([endpoint('untested', 0, 0)]).verdict).toBe('blocked');
+    expect(overallReadiness([endpoint('ready-via-gateway', 100, 3), endpoint('removed', 100, 1)], complete)).toEqual({ score: 100, verdict: 'ready-via-gateway', incomplete: [] });
+    expect(overallReadiness([endpoint('ready-via-gateway', 100, 3), endpoint('untested', 0, 0)], { ...complete, allowUntested: true })).toEqual({ score: 75, verdict: 'ready-via-gateway', incomplete: [] });
+    expect(overallReadiness([endpoint('ready', 90, 1), endpoint('blocked', 60, 2)], complete)).toMatchObject({ score: 70, verdict: 'blocked' });
+    expect(overallReadiness([endpoint('ready', 100, 1), endpoint('removed', 100, 1)], complete).verdict).toBe('ready');
+    expect(overallReadiness([endpoint('untested', 0, 0)], complete).verdict).toBe('blocked');
+  });
+
+  it('never says ready for an interrupted or tag-filtered run, or with untested endpoints unless allowed', () => {
+    const ready = [endpoint('ready', 100, 2), endpoint('removed', 100, 1)];
+    expect(overallReadiness(ready, { ...complete, partial: true })).toMatchObject({ verdict: 'incomplete', incomplete: [expect.stringMatching(/interrupted/)] });
+    expect(overallReadiness(ready, { ...complete, tags: ['search'] })).toMatchObject({ verdict: 'incomplete', incomplete: ['only scenarios tagged search ran'] });
+    const untested = [...ready, endpoint('untested', 0, 0)];
+    expect(overallReadiness(untested, complete)).toMatchObject({ verdict: 'incomplete', incomplete: [expect.stringMatching(/1 endpoint is untested \(untested-0\); add scenarios, or pass --allow-untested/)] });
+    expect(overallReadiness(untested, { ...complete, allowUntested: true }).verdict).toBe('ready');
+    expect(overallReadiness([...untested, endpoint('blocked', 0, 1)], complete).verdict).toBe('blocked');
   });
 
   it('writes the formula with the run\'s threshold and allowance', () => {
     const text = formulaText({ performanceThreshold: 1.5, latencyAllowanceMs: 2, directRan: false });
-    expect(text).toContain('100 × (0.2 × coverage + 0.5 × fidelity + 0.15 × latency + 0.15 × error-rate)');
+    expect(text).toContain('100 × fidelity × (1 − 0.2 × (1 − coverage) − 0.15 × (1 − latency) − 0.15 × (1 − error-rate))');
+    expect(text).toContain('An endpoint with fidelity 0 scores 0');
     expect(text).toContain('r = gateway p50 / (v1 p50 + 2 ms)');
     expect(text).toContain('1 when r ≤ 1.5 (performanceThreshold), falling linearly to 0 at r = 3');
   });

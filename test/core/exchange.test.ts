@@ -343,6 +343,6 @@ describe('the trace', () => {
     );
     const trace: TraceEntry[] = [];
     await run(withErrors, 'GET /items/7', fakeV2({}).send, {}, trace);
-    expect(trace).toEqual([{ stage: 'error 4xx', op: 'status', description: 'Status codes change: 404 in v2 is 400 in v1.', pointer: '/errors/0/response/0', changed: true }]);
+    expect(trace).toEqual([{ stage: 'error 4xx', op: 'status', description: 'Status codes change: 404 in v2 is 400 in v1.', pointer: '/errors/0/response/0', changed: true, places: ['/status'] }]);
   });
 });

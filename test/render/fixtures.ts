@@ -8,6 +8,7 @@ import {
   type ScenarioOutcome,
   type ScenarioResult,
 } from '../../src/core/model/report.js';
+import { rootCauses } from '../../src/core/report/root-causes.js';
 
 /*
  * A realistic report of the bundled knowledge migration (v1 → v2 through the gateway), shaped the
@@ -136,6 +137,7 @@ function knowledgeEndpoints(): EndpointResult[] {
       latencyRatio: 2.45,
       gatewayOverheadMs: 3.1,
       unexplained: 2,
+      warnings: ['latency ratio 2.45 is over the threshold 2, but only in 2 of 10 measured rounds'],
       unexercisedRules: ['/endpoints/knowledge.list/request/query/page|size', '/endpoints/knowledge.list/response/headers/x-total-count'],
     },
     {
@@ -208,7 +210,7 @@ function knowledgeScenarios(): ScenarioResult[] {
         outcome: 'different',
         differences: [
           buildDifference('/body/content', 'unexplained', { v1: 'Retire v1 safely', endpoint: 'knowledge.get', step: 0 }),
-          buildDifference('/body/id', 'unexplained', { v1: 42, actual: '42', endpoint: 'knowledge.get', step: 0 }),
+          buildDifference('/body/id', 'unexplained', { v1: 42, actual: '42', endpoint: 'knowledge.get', step: 0, rule: { pointer: '/resources/Knowledge/0', op: 'coerce' }, intermittent: { rounds: 1, of: 2 }, chargedTo: ['knowledge.update'] }),
         ],
       },
     }),
@@ -231,7 +233,7 @@ function knowledgeScenarios(): ScenarioResult[] {
       tags: ['search'],
       outcome: 'different',
       differences: [
-        buildDifference('/body/count', 'unexplained', { v1: 3, actual: '3', endpoint: 'search', step: 0 }),
+        buildDifference('/body/count', 'unexplained', { v1: 3, actual: '3', endpoint: 'search', step: 0, rule: { pointer: '/endpoints/2/response/1', op: 'move' }, intermittent: { rounds: 2, of: 10 }, chargedTo: ['knowledge.update'] }),
         buildDifference('/body/results/0', 'unexplained', {
           v1: { id: 7, content: HOSTILE.newlines, note: HOSTILE.cdataEnd },
           actual: { id: '7', body: HOSTILE.backticks, note: HOSTILE.markdown },
@@ -255,6 +257,7 @@ function knowledgeScenarios(): ScenarioResult[] {
     buildScenario('update knowledge', {
       endpoints: ['knowledge.update'],
       tags: ['write'],
+      knownGap: 'v2 keeps the old title in the audit log; accepted',
       latency: fullLatency(51, 15, 0.94),
       statuses: { v1: [200, 200], gateway: [200, 200], direct: [200, 200], 'v2-floor': [200, 200] },
       direct: { outcome: 'identical', differences: [] },
@@ -270,7 +273,7 @@ export function buildReport(overrides: Partial<CompatReport> = {}): CompatReport
     suite: `knowledge "smoke" & <core>`,
     mapping: 'mappings/knowledge.yaml',
     partial: false,
-    summary: { score: 71.5, verdict: 'blocked', ...summarise(scenarios), performanceThreshold: 2, minScore: 80 },
+    summary: { score: 71.5, verdict: 'blocked', incomplete: [`2 endpoints are untested (tasks.get, ${HOSTILE.pipes})`], ...summarise(scenarios), performanceThreshold: 2, minScore: 80 },
     formula: FORMULA,
     endpoints: knowledgeEndpoints(),
     untested: ['GET /tasks/{id}', `GET /legacy/${HOSTILE.pipes}`],
@@ -281,6 +284,7 @@ export function buildReport(overrides: Partial<CompatReport> = {}): CompatReport
       '/endpoints/tasks.get/response/body/status',
       '/resources/Knowledge/2',
     ],
+    rootCauses: rootCauses(scenarios),
     scenarios,
     run: {
       startedAt: '2026-03-02T10:15:00.000Z',

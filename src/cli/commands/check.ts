@@ -26,6 +26,8 @@ export interface CheckOptions {
   tag: string[];
   performanceThreshold?: number;
   latencyAllowance?: number;
+  allowUntested?: boolean;
+  verbose?: boolean;
 }
 
 export function registerCheck(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -45,6 +47,8 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
     .option('--out <dir>', 'reports folder: <dir>/<suite>/<UTC timestamp>/ and <dir>/<suite>/latest/', 'compat-reports')
     .option('--min-score <n>', 'exit 1 when the overall score is under n (0 to 100)', parseScore)
     .option('--format <list>', `report files besides report.json: ${REPORT_FORMATS.join(',')}`, parseFormats, [...REPORT_FORMATS])
+    .option('--verbose', 'print where the time went: resets, each target, the v2 floor, the slowest scenarios')
+    .option('--allow-untested', 'let a run whose scenarios leave some mapping endpoints untested still be ready')
     .option('--tag <tag>', 'run only scenarios with this tag (repeatable, or comma-separated)', collectTags, [])
     .option('--performance-threshold <ratio>', `largest acceptable gateway/v1 p50 ratio (default ${CHECK_DEFAULTS.performanceThreshold})`, parsePositiveNumber)
     .option('--latency-allowance <ms>', `milliseconds the gateway may add before the ratio is judged (default ${CHECK_DEFAULTS.latencyAllowanceMs})`, parseNonNegativeNumber)
@@ -57,9 +61,11 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
         '  api-compat check --suite scenarios/knowledge.yaml --v1 $V1 --gateway $GATEWAY --v2 $V2 --direct --min-score 90',
         '  npm run demo:check        (the bundled example, end to end)',
         '',
-        'Exit codes: 0 every tested endpoint ready, ready-via-gateway or removed (and the score at least',
-        '--min-score); 1 an endpoint is blocked or the score is under --min-score; 2 bad input (suite,',
-        'mapping or options); 3 runtime failure, or interrupted (Ctrl-C: a partial report is still written).',
+        'Exit codes: 0 every endpoint ready, ready-via-gateway or removed (and the score at least',
+        '--min-score); 1 an endpoint is blocked, the verdict is incomplete (--tag, or untested endpoints',
+        'without --allow-untested) or the score is under --min-score; 2 bad input (suite, mapping or',
+        'options); 3 runtime failure: a target that does not answer before the first scenario (no report',
+        'is written), or interrupted (Ctrl-C: a partial report is still written).',
       ].join('\n'),
     )
     .action(async (options: CheckOptions) => setExit(await checkCommand(options, io)));
@@ -98,9 +104,11 @@ export async function checkCommand(options: CheckOptions, io: CliIo): Promise<nu
       performanceThreshold: options.performanceThreshold,
       latencyAllowanceMs: options.latencyAllowance,
       minScore: options.minScore,
+      allowUntested: options.allowUntested ?? false,
       tags: options.tag,
       outDir: options.out,
       formats: options.format,
+      verbose: options.verbose ?? false,
     },
     io,
   );

@@ -1,6 +1,7 @@
 import type { CompiledEndpoint, Lifecycle } from '../mapping/compiled.js';
-import type { DeclaredValue, EndpointRules, RuleInventory } from '../mapping/rule-inventory.js';
-import { covers, matchesExactly, parsePattern } from './path-pattern.js';
+import type { RuleInventory, RuleRef } from '../mapping/rule-inventory.js';
+import type { TraceEntry } from '../pipeline/trace.js';
+import { matchesExactly, parsePattern, toPointer } from './path-pattern.js';
 
 export interface ExplainContext {
   endpoint?: CompiledEndpoint;
@@ -9,26 +10,67 @@ export interface ExplainContext {
   /** Status the gateway answered this step with. */
   gatewayStatus: number;
   /**
-   * Steps that changed the message when the checker translated the same exchange itself (the
-   * v2-floor run). Undefined when that run was not possible: every step then counts.
+   * The response-side steps that changed the message when the checker translated this very
+   * exchange itself (the v2-floor run of the same round and step), in the order they ran, with
+   * the places each wrote. Undefined when there is no such trace: an unmapped route, or a floor
+   * exchange that failed or did not run. Without a trace no mapping rule explains anything.
    */
-  fired?: ReadonlySet<string>;
-  /**
-   * v1's answer (its compared view) the difference was found in, to tell whether v1 had a value
-   * where a `default` writes. Undefined: the difference's own v1 value decides.
-   */
-  v1View?: unknown;
+  writers?: readonly TraceEntry[];
+  /** Why there is no trace, for the hint (when `writers` is undefined). */
+  untraced?: string;
 }
 
+/** The mapping rule a difference is traced to. */
+export type TracedRule = Pick<RuleRef, 'pointer' | 'op'>;
+
 /**
- * Why the mapping accounts for a difference between v1 and the gateway, or undefined when it
- * does not (then a v1 client would see something v1 never sent: unexplained). Only declared
- * intent explains: lifecycle headers, a removed endpoint answering as configured, a constant
- * the mapping sets or a value it removes, and rounding by a rule the mapping marks lossy. A rule
- * that should reproduce v1 (a rename, a template) and did not is never an explanation.
+ * The mapping's account of one difference: `explained` when the mapping produced the value on
+ * purpose; otherwise a `hint` for the unexplained difference (which rule wrote the value, or
+ * why none could), so a reader knows where to look.
  */
-export function explainDifference(segments: readonly string[], v1: unknown, actual: unknown, context: ExplainContext): string | undefined {
-  return removedEndpoint(context) ?? lifecycleHeader(segments, v1, actual, context.lifecycle) ?? declaredValue(segments, v1, context) ?? lossyRounding(segments, v1, actual, context);
+export type Explanation = { explained: true; reason: string; rule?: TracedRule } | { explained: false; hint: string; rule?: TracedRule };
+
+/**
+ * Explained means produced: a difference is explained only when the gateway itself or a mapping
+ * rule wrote that value at that place for this request, and the rule's purpose is to differ
+ * from v1: the lifecycle headers and the request id the gateway adds, a removed endpoint
+ * answering as configured, a `remove` step that deleted the value in this exchange, rounding
+ * by a resource rule the mapping marks lossy. A rule whose job is to reproduce v1 (a rename, a
+ * template, a constant `set` or `default`) and whose value differs from v1's is a break: the
+ * hint names the rule. Nothing is explained by a rule the trace does not show running here (an
+ * error rule on an unmapped route, a response rule on a gateway-made problem).
+ */
+export function explainDifference(segments: readonly string[], v1: unknown, actual: unknown, context: ExplainContext): Explanation | undefined {
+  const made = removedEndpoint(context) ?? lifecycleHeader(segments, v1, actual, context.lifecycle);
+  if (made) return { explained: true, reason: made };
+  if (!context.endpoint) return { explained: false, hint: 'no mapping endpoint matches this v1 route, so no mapping rule ran for it' };
+  if (!context.writers) return { explained: false, hint: `no mapping rule can explain it: ${context.untraced ?? 'the checker could not trace this exchange'}` };
+  const pointer = toPointer(segments);
+  const writer = lastWriter(context.writers, pointer);
+  if (!writer) {
+    return { explained: false, hint: actual === undefined ? 'no mapping step produces it in this exchange' : "no mapping step wrote it in this exchange: it is v2's own value" };
+  }
+  const rule = { pointer: writer.pointer, op: writer.op };
+  if (writer.op === 'remove' && actual === undefined && v1 !== undefined) {
+    return { explained: true, reason: `removed by the mapping (remove at ${writer.pointer}): ${writer.description}`, rule };
+  }
+  const rounding = lossyRounding(segments, v1, actual, writer, context);
+  if (rounding) return { explained: true, reason: rounding, rule };
+  const what = writer.op === 'set' || writer.op === 'default' ? `the mapping writes a constant or template here (${writer.op} at ${writer.pointer})` : `written by ${writer.op} at ${writer.pointer}`;
+  return { explained: false, hint: `${what}, and the result is not v1's: ${writer.description}`, rule };
+}
+
+/** The last step that wrote the place, one of its ancestors or something inside it. */
+function lastWriter(writers: readonly TraceEntry[], pointer: string): TraceEntry | undefined {
+  for (let i = writers.length - 1; i >= 0; i--) {
+    const writer = writers[i]!;
+    if (writer.places?.some((place) => related(place, pointer))) return writer;
+  }
+  return undefined;
+}
+
+function related(a: string, b: string): boolean {
+  return a === b || b.startsWith(`${a}/`) || a.startsWith(`${b}/`);
 }
 
 function removedEndpoint({ endpoint, gatewayStatus }: ExplainContext): string | undefined {
@@ -61,44 +103,12 @@ function lifecycleHeader(segments: readonly string[], v1: unknown, actual: unkno
   return `lifecycle: the gateway adds the ${known.text}`;
 }
 
-function endpointRules(context: ExplainContext): EndpointRules | undefined {
-  return context.endpoint ? context.inventory.endpoints.get(context.endpoint.id) : undefined;
-}
-
-function declaredValue(segments: readonly string[], v1: unknown, context: ExplainContext): string | undefined {
-  const candidates = [...(endpointRules(context)?.declared ?? []), ...context.inventory.errorDeclared];
-  // Without the floor's trace, an error rule is taken to have shaped only error answers.
-  const step = candidates.find(
-    (candidate) =>
-      (context.fired ? context.fired.has(candidate.pointer) : !candidate.errorRule || context.gatewayStatus >= 400) &&
-      covers(candidate.pattern, segments) &&
-      (!candidate.onlyWhereV1Absent || v1HasNothingAt(candidate, segments, v1, context.v1View)),
-  );
-  return step ? `declared by the mapping (${step.op} at ${step.pointer}): ${step.description}` : undefined;
-}
-
-/**
- * Whether v1 had no value where a `default` wrote: at the place the default's path names (an
- * ancestor of the difference, or the difference itself). `v1: {meta: {}}` against a defaulted
- * `{meta: {a: 1}}` is v1 data replaced, even though the difference sits at `meta.a`.
- */
-function v1HasNothingAt(declared: DeclaredValue, segments: readonly string[], v1: unknown, v1View: unknown): boolean {
-  const tokens = declared.pattern.tokens;
-  if (v1View === undefined || tokens.some((token) => token.kind === 'deep')) return v1 === undefined;
-  let node: unknown = v1View;
-  for (const segment of segments.slice(0, tokens.length)) {
-    if (Array.isArray(node)) node = /^\d+$/.test(segment) ? node[Number(segment)] : undefined;
-    else if (typeof node === 'object' && node !== null) node = Object.hasOwn(node, segment) ? (node as Record<string, unknown>)[segment] : undefined;
-    else return true;
-    if (node === undefined) return true;
-  }
-  return node === undefined;
-}
-
-function lossyRounding(segments: readonly string[], v1: unknown, actual: unknown, context: ExplainContext): string | undefined {
-  if (typeof v1 !== 'number' || typeof actual !== 'number') return undefined;
-  for (const step of endpointRules(context)?.resourceSteps ?? []) {
-    if (step.stage !== 'response' || (context.fired && !context.fired.has(step.pointer))) continue;
+/** Rounding within one v1 step by a lossy resource rule the tracing saw write this very place. */
+function lossyRounding(segments: readonly string[], v1: unknown, actual: unknown, writer: TraceEntry, context: ExplainContext): string | undefined {
+  if (typeof v1 !== 'number' || typeof actual !== 'number' || writer.op !== 'resource') return undefined;
+  const rules = context.endpoint ? context.inventory.endpoints.get(context.endpoint.id) : undefined;
+  for (const step of rules?.resourceSteps ?? []) {
+    if (step.stage !== 'response' || step.pointer !== writer.pointer) continue;
     for (const rule of context.inventory.resources.get(step.resource) ?? []) {
       if (!rule.lossy || rule.rounding === undefined || !rule.v1Field) continue;
       const pattern = parsePattern(`${step.at.text}.${rule.v1Field.text}`);

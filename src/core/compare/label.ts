@@ -1,5 +1,6 @@
 import type { Difference } from '../model/report.js';
 import type { RawDifference } from './diff-json.js';
+import type { Explanation } from './explain.js';
 import type { NoiseModel } from './noise.js';
 import { covers, toPointer, type PathPattern } from './path-pattern.js';
 
@@ -11,7 +12,7 @@ export interface LabelContext {
   /** Who answered instead of v1, for the reason text: "the gateway", "v2". */
   actor: string;
   /** The mapping's explanation, if it has one (undefined for `--direct`: nothing translates there). */
-  explain?: (difference: RawDifference) => string | undefined;
+  explain?: (difference: RawDifference) => Explanation | undefined;
 }
 
 /**
@@ -32,8 +33,10 @@ export function labelDifference(raw: RawDifference, context: LabelContext): Diff
   if (rule) return { ...base, label: 'noise', reason: `ignore rule ${rule.text}` };
   if (context.noise.isNoise(context.step, raw.segments)) return { ...base, label: 'noise', reason: 'differs between two v1 answers to the same request' };
   const explanation = context.explain?.(raw);
-  if (explanation) return { ...base, label: 'explained', reason: explanation };
-  return { ...base, label: 'unexplained', reason: unexplainedReason(raw, context.actor) };
+  const traced = explanation?.rule ? { rule: explanation.rule } : {};
+  if (explanation?.explained) return { ...base, label: 'explained', reason: explanation.reason, ...traced };
+  const reason = unexplainedReason(raw, context.actor);
+  return { ...base, label: 'unexplained', reason: explanation ? `${reason}; ${explanation.hint}` : reason, ...traced };
 }
 
 function unexplainedReason(raw: RawDifference, actor: string): string {

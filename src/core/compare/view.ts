@@ -16,16 +16,18 @@ export interface ComparedView {
 
 /**
  * The normaliser: status, the chosen headers (values joined; media types lower-cased without
- * spacing or the redundant `charset=utf-8`; a Location on the target's own origin made
- * relative, since v1 and the gateway live on different origins), and the body as parsed.
+ * spacing or the redundant `charset=utf-8`, unless `strictContentType`; a Location, and every
+ * URL of an RFC 8288 Link header, on the target's own origin made relative, since v1 and the
+ * gateway live on different origins), and the body as parsed.
  */
-export function comparedView(response: ObservedResponse, options: { headers: readonly string[]; origin?: string }): ComparedView {
+export function comparedView(response: ObservedResponse, options: { headers: readonly string[]; origin?: string; strictContentType?: boolean }): ComparedView {
   const headers: Record<string, string> = {};
   for (const name of options.headers) {
     const value = headerText(response.headers[name]);
     if (value === undefined) continue;
-    if (name === 'content-type') headers[name] = normaliseMediaType(value);
+    if (name === 'content-type') headers[name] = options.strictContentType ? value : normaliseMediaType(value);
     else if (name === 'location' || name === 'content-location') headers[name] = relativeToOrigin(value, options.origin);
+    else if (name === 'link') headers[name] = value.replace(/<([^>]*)>/g, (_whole, url: string) => `<${relativeToOrigin(url, options.origin)}>`);
     else headers[name] = value;
   }
   const view: ComparedView = { status: response.status, headers };

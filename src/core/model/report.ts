@@ -26,6 +26,12 @@ export interface Difference {
   endpoint?: string;
   /** Which step of a multi-step scenario (0-based). */
   step?: number;
+  /** The mapping rule that wrote the value (from the trace of this exchange), if one did. */
+  rule?: { pointer: string; op: string };
+  /** Set when only some measured rounds showed this difference: in how many, of how many. */
+  intermittent?: { rounds: number; of: number };
+  /** Endpoints besides its own it counts against: the writes earlier in the scenario whose effect this read shows. */
+  chargedTo?: string[];
 }
 
 export interface LatencySummary {
@@ -58,6 +64,8 @@ export interface ScenarioResult {
    * `ready-via-gateway`, never the score.
    */
   direct?: DirectResult;
+  /** `knownGap:` from the suite: an accepted gap, reported but not counted against its endpoints. */
+  knownGap?: string;
 }
 
 export interface DirectResult {
@@ -89,6 +97,23 @@ export interface EndpointResult {
   unexplained: number;
   /** Mapping step pointers of this endpoint that no scenario exercised. */
   unexercisedRules: string[];
+  /** What the reader should know that does not change the verdict (a latency ratio over the threshold in too few rounds). */
+  warnings?: string[];
+}
+
+/** One place that differs, across every scenario it breaks (see src/core/report/root-causes.ts). */
+export interface RootCause {
+  /** The place as a suite path: `body.results[].id`, `headers.x-total-count`, `status`. */
+  place: string;
+  /** How many scenarios show it (the rank). */
+  scenarios: number;
+  occurrences: number;
+  endpoints: string[];
+  /** The mapping rule that wrote the value, when the trace showed one. */
+  rule?: { pointer: string; op: string };
+  /** Every occurrence was seen in only some rounds. */
+  intermittent?: boolean;
+  example: { scenario: string; step?: number; pointer: string; v1?: unknown; actual?: unknown; reason: string };
 }
 
 export interface CompatReport {
@@ -99,7 +124,10 @@ export interface CompatReport {
   partial: boolean;
   summary: {
     score: number;
-    verdict: 'ready' | 'ready-via-gateway' | 'blocked';
+    /** `incomplete`: not blocked, but the run cannot say ready (interrupted, tag-filtered, untested endpoints). */
+    verdict: 'ready' | 'ready-via-gateway' | 'blocked' | 'incomplete';
+    /** Why the verdict is held back from `ready`, when it is (also listed when blocked). */
+    incomplete?: string[];
     scenarios: Record<ScenarioOutcome, number>;
     differences: Record<DifferenceLabel, number>;
     performanceThreshold: number;
@@ -112,6 +140,8 @@ export interface CompatReport {
   untested: string[];
   /** Every mapping rule (JSON pointer into the mapping file) no scenario exercised, mapping-wide rules included. */
   unexercisedRules?: string[];
+  /** Unexplained differences grouped by place, most scenarios affected first: what to fix first. */
+  rootCauses?: RootCause[];
   scenarios: ScenarioResult[];
   /** Metadata that changes every run: kept apart so golden tests can drop it. */
   run: {

@@ -18,6 +18,10 @@ export type RequestDocument =
       query?: Record<string, Scalar | Scalar[]>;
       headers?: Record<string, string>;
       body?: unknown;
+      /** A raw body sent byte for byte (a malformed JSON case); `content-type` says what it claims to be. */
+      bodyText?: string;
+      /** Content type of `bodyText` (default text/plain). */
+      contentType?: string;
     };
 
 /** A comparison rule for one place in the response (see src/core/compare/rules/). */
@@ -35,6 +39,8 @@ export interface StepDocument {
   request: RequestDocument;
   expect?: ExpectDocument;
   capture?: Record<string, string>;
+  /** false: a setup step, run and checked against `expect`, but its answers are not compared. */
+  judge?: boolean;
 }
 
 export interface ScenarioDocument {
@@ -49,6 +55,12 @@ export interface ScenarioDocument {
   expect?: ExpectDocument;
   capture?: Record<string, string>;
   steps?: StepDocument[];
+  /** Response headers compared in this scenario besides the suite's. */
+  compareHeaders?: string[];
+  /** Unmeasured rounds before this scenario's measured ones. */
+  warmup?: number;
+  /** An accepted gap: the scenario runs and is reported, but its differences do not fail the endpoint. */
+  knownGap?: string;
 }
 
 export type ResetHookDocument = string | { request: string; headers?: Record<string, string> } | { command: string; timeout?: number };
@@ -60,7 +72,9 @@ export interface SuiteDocument {
   mapping?: string;
   headers?: Record<string, string>;
   compareHeaders?: string[];
-  reset?: { v1?: ResetHookDocument; v2?: ResetHookDocument };
+  reset?: { v1?: ResetHookDocument; v2?: ResetHookDocument; before?: 'scenario' | 'run' };
+  /** Compare content types exactly (parameters such as charset=utf-8 included). */
+  strictContentType?: boolean;
   ignore?: string[];
   match?: Record<string, MatcherDocument>;
   redact?: string[];
@@ -85,6 +99,8 @@ export interface RequestTemplate {
   target: string;
   headers: Record<string, string>;
   body?: unknown;
+  /** Sent as is instead of JSON. */
+  bodyText?: string;
 }
 
 /** Checks on one response; per target. */
@@ -113,6 +129,8 @@ export interface ScenarioStep {
   request: RequestTemplate;
   expect?: Expectation;
   captures: Capture[];
+  /** False for setup steps: run, expectations checked, answers not compared. */
+  judge: boolean;
   /** JSON pointer of the step in the suite file, for messages. */
   pointer: string;
 }
@@ -132,6 +150,10 @@ export interface CompiledScenario {
   ignore: PathPattern[];
   match: MatcherBinding[];
   steps: ScenarioStep[];
+  /** Response headers compared in this scenario (the suite's plus its own, lower-case). */
+  compareHeaders?: string[];
+  warmup?: number;
+  knownGap?: string;
   pointer: string;
 }
 
@@ -151,6 +173,9 @@ export interface CompiledSuite {
   /** Response headers compared (lower-case). */
   compareHeaders: string[];
   reset: Partial<Record<Side, ResetHook>>;
+  /** `run`: the hooks run once before the first scenario, and `reset: true` is not needed; `scenario` (default): before each run of a `reset: true` scenario. */
+  resetBefore: 'scenario' | 'run';
+  strictContentType: boolean;
   ignore: PathPattern[];
   match: MatcherBinding[];
   redact: PathPattern[];

@@ -3,6 +3,7 @@ import type { RuleInventory } from '../mapping/rule-inventory.js';
 import { REPORT_VERSION, type CompatReport, type DifferenceLabel, type EndpointResult, type ScenarioOutcome, type ScenarioResult } from '../model/report.js';
 import { formulaText, overallReadiness, scoreEndpoint, type EndpointJudgement, type RequestTally, type ScoringOptions } from '../scoring/readiness.js';
 import { byDifferenceOrder, compareText } from './ordering.js';
+import { rootCauses } from './root-causes.js';
 
 /** What running one scenario established, beyond its result. */
 export interface ScenarioEvidence {
@@ -14,6 +15,9 @@ export interface ScenarioEvidence {
 
 export interface EndpointMeasurements {
   p50: { v1?: number; gateway?: number; floor?: number };
+  samples?: { v1: number; gateway: number };
+  /** The judged latency ratio per measured round. */
+  roundRatios?: number[];
   requests: { v1: RequestTally; gateway: RequestTally };
   /** Why the v2 floor failed for this endpoint (the first time), if it ever did. */
   floorFailure?: string;
@@ -33,7 +37,7 @@ export interface AssembleInput {
   scenarios: ScenarioEvidence[];
   measurements: ReadonlyMap<string, EndpointMeasurements>;
   unmapped: UnmappedRoute[];
-  options: ScoringOptions & { minScore?: number };
+  options: ScoringOptions & { minScore?: number; tags?: readonly string[]; allowUntested?: boolean };
   partial: boolean;
   run: CompatReport['run'];
 }
@@ -63,6 +67,8 @@ export function assembleReport(input: AssembleInput): CompatReport {
       rules: endpoint ? (input.inventory.endpoints.get(endpoint.id)?.rules.map((rule) => rule.pointer) ?? []) : [],
       exercised,
       p50: measured?.p50 ?? {},
+      ...(measured?.samples ? { samples: measured.samples } : {}),
+      ...(measured?.roundRatios ? { roundRatios: measured.roundRatios } : {}),
       requests: measured?.requests ?? NO_REQUESTS(),
       ...(measured?.floorFailure ? { floorFailure: measured.floorFailure } : {}),
       unexplained: unexplained.get(id) ?? 0,
@@ -86,7 +92,7 @@ export function assembleReport(input: AssembleInput): CompatReport {
     outcomes[scenario.outcome]++;
     for (const difference of scenario.differences) labels[difference.label]++;
   }
-  const overall = overallReadiness(endpoints);
+  const overall = overallReadiness(endpoints, { partial: input.partial, tags: input.options.tags ?? [], allowUntested: input.options.allowUntested ?? false });
   const allRules = [
     ...[...input.inventory.endpoints.values()].flatMap((rules) => rules.rules.map((rule) => rule.pointer)),
     ...input.inventory.errorRules.map((rule) => rule.pointer),
@@ -100,6 +106,7 @@ export function assembleReport(input: AssembleInput): CompatReport {
     summary: {
       score: overall.score,
       verdict: overall.verdict,
+      ...(overall.incomplete.length ? { incomplete: overall.incomplete } : {}),
       scenarios: outcomes,
       differences: labels,
       performanceThreshold: input.options.performanceThreshold,
@@ -109,6 +116,7 @@ export function assembleReport(input: AssembleInput): CompatReport {
     endpoints,
     untested: endpoints.filter((e) => e.verdict === 'untested').map((e) => e.id),
     unexercisedRules: [...new Set(allRules)].filter((rule) => !exercised.has(rule)).sort(compareText),
+    rootCauses: rootCauses(scenarios),
     scenarios,
     run: input.run,
   };

@@ -1,6 +1,7 @@
 import { covers, fromPointer, parsePattern, type PathPattern } from '../compare/path-pattern.js';
 import type { CompatReport, Difference } from '../model/report.js';
 import { isRecord } from '../transform/path.js';
+import { rootCauses } from './root-causes.js';
 
 export const REDACTED = '[redacted]';
 
@@ -36,7 +37,7 @@ export function redactReport(report: CompatReport, configured: readonly PathPatt
     differences: scenario.differences.map(clean),
     ...(scenario.direct ? { direct: { ...scenario.direct, differences: scenario.direct.differences.map(clean) } } : {}),
   }));
-  return {
+  const redacted: CompatReport = {
     ...report,
     // Text that may quote a secret: errors, expectation sentences, score details.
     ...(scrub
@@ -52,6 +53,8 @@ export function redactReport(report: CompatReport, configured: readonly PathPatt
       : { scenarios }),
     run: { ...report.run, targets: Object.fromEntries(Object.entries(report.run.targets).map(([name, url]) => [name, withoutCredentials(url)])) },
   };
+  // The groups quote their examples: built again from the redacted differences.
+  return report.rootCauses ? { ...redacted, rootCauses: rootCauses(redacted.scenarios) } : redacted;
 }
 
 /**

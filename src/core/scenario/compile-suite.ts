@@ -65,13 +65,17 @@ export function compileSuite(document: SuiteDocument): CompileSuiteResult {
     const pointer = pointerOf('scenarios', index);
     if (names.has(scenario.name)) error(`${pointer}/name`, `scenario name "${scenario.name}" is already used by scenario ${names.get(scenario.name)}; names identify scenarios in reports, so they must be unique`);
     names.set(scenario.name, index);
-    const compiled = compileScenario(scenario, pointer, error);
+    const compiled = compileScenario(scenario, pointer, compareHeaders, error);
     if (compiled) scenarios.push(compiled);
+    if (scenario.steps?.every((step) => step.judge === false)) error(`${pointer}/steps`, `every step of scenario "${scenario.name}" says judge: false, so nothing in it would be compared; judge at least one step`);
     if (scenario.reset && !document.reset?.v1 && !document.reset?.v2) {
       error(`${pointer}/reset`, 'this scenario asks for a reset, but the suite declares no reset hooks; add reset: { v1: POST /__reset, v2: POST /__reset } at the top level');
     }
   });
 
+  if (document.reset?.before === 'run' && !document.reset.v1 && !document.reset.v2) {
+    error(pointerOf('reset', 'before'), 'before: run resets before the first scenario, but no hook is declared; add v1: POST /__reset and/or v2: POST /__reset beside it');
+  }
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   return {
     diagnostics,
@@ -82,6 +86,8 @@ export function compileSuite(document: SuiteDocument): CompileSuiteResult {
       headers,
       compareHeaders,
       reset,
+      resetBefore: document.reset?.before ?? 'scenario',
+      strictContentType: document.strictContentType ?? false,
       ignore,
       match,
       redact,
@@ -94,11 +100,11 @@ export function compileSuite(document: SuiteDocument): CompileSuiteResult {
   };
 }
 
-function compileScenario(scenario: ScenarioDocument, pointer: string, error: Report): CompiledScenario | undefined {
+function compileScenario(scenario: ScenarioDocument, pointer: string, suiteHeaders: readonly string[], error: Report): CompiledScenario | undefined {
   const stepDocuments: Array<{ document: StepDocument; pointer: string }> = scenario.steps
     ? scenario.steps.map((document, i) => ({ document, pointer: `${pointer}/steps/${i}` }))
     : scenario.request !== undefined
-      ? [{ document: { request: scenario.request, expect: scenario.expect, capture: scenario.capture }, pointer }]
+      ? [{ document: { request: scenario.request, expect: scenario.expect, capture: scenario.capture } as StepDocument, pointer }]
       : [];
   if (stepDocuments.length === 0) {
     error(pointer, `scenario "${scenario.name}" needs "request" (one call) or "steps" (a flow)`);
@@ -112,7 +118,7 @@ function compileScenario(scenario: ScenarioDocument, pointer: string, error: Rep
   for (const { document, pointer: stepPointer } of stepDocuments) {
     const request = compileRequest(document.request, `${stepPointer}/request`, error);
     if (request) {
-      for (const name of placeholdersIn([request.target, request.headers, request.body])) {
+      for (const name of placeholdersIn([request.target, request.headers, request.body, request.bodyText])) {
         if (!captured.has(name)) {
           error(`${stepPointer}/request`, `\${${name}} is not captured by an earlier step; add capture: { ${name}: body.${name} } to a step before this one (upper-case names are environment variables)`);
         }
@@ -121,7 +127,7 @@ function compileScenario(scenario: ScenarioDocument, pointer: string, error: Rep
     const captures = compileCaptures(document.capture ?? {}, `${stepPointer}/capture`, error);
     captures.forEach((capture) => captured.add(capture.name));
     const expect = document.expect ? compileExpectation(document.expect, `${stepPointer}/expect`, error) : undefined;
-    if (request) steps.push({ name: document.name, request, expect, captures, pointer: stepPointer });
+    if (request) steps.push({ name: document.name, request, expect, captures, judge: document.judge ?? true, pointer: stepPointer });
   }
   return {
     name: scenario.name,
@@ -132,6 +138,9 @@ function compileScenario(scenario: ScenarioDocument, pointer: string, error: Rep
     ignore: compilePatterns(scenario.ignore ?? [], `${pointer}/ignore`, error),
     match: compileMatchers(scenario.match ?? {}, `${pointer}/match`, error),
     steps,
+    ...(scenario.compareHeaders ? { compareHeaders: [...new Set([...suiteHeaders, ...scenario.compareHeaders.map((name) => name.toLowerCase())])] } : {}),
+    ...(scenario.warmup !== undefined ? { warmup: scenario.warmup } : {}),
+    ...(scenario.knownGap !== undefined ? { knownGap: scenario.knownGap } : {}),
     pointer,
   };
 }
@@ -155,6 +164,12 @@ function compileRequest(document: RequestDocument, pointer: string, error: Repor
   const separator = document.path.includes('?') ? '&' : '?';
   const target = query.length ? `${document.path}${separator}${query.join('&')}` : document.path;
   const headers = lowerCaseKeys(document.headers ?? {});
+  if (document.bodyText !== undefined) {
+    if (document.body !== undefined) error(pointer, 'give either body (JSON) or bodyText (sent as written), not both');
+    headers['content-type'] = document.contentType ?? headers['content-type'] ?? 'text/plain';
+    return method ? { method, target, headers, bodyText: document.bodyText } : undefined;
+  }
+  if (document.contentType !== undefined) headers['content-type'] = document.contentType;
   if (document.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
   return method ? { method, target, headers, body: document.body } : undefined;
 }

@@ -1,16 +1,17 @@
 import type { RawDifference } from '../compare/diff-json.js';
-import { explainDifference } from '../compare/explain.js';
+import { explainDifference, type Explanation } from '../compare/explain.js';
 import { labelDifference } from '../compare/label.js';
 import type { NoiseModel } from '../compare/noise.js';
 import type { ObservedResponse } from '../compare/view.js';
 import type { CompiledEndpoint, Lifecycle } from '../mapping/compiled.js';
+import type { TraceEntry } from '../pipeline/trace.js';
 import type { RuleInventory } from '../mapping/rule-inventory.js';
 import type { Difference, DifferenceLabel, DirectResult, ScenarioOutcome, ScenarioResult } from '../model/report.js';
 import type { CompiledScenario, CompiledSuite } from '../model/scenario.js';
 import type { ScenarioEvidence } from '../report/assemble-report.js';
 import { ALWAYS_REDACTED } from '../report/redact.js';
 import { checkExpectation } from './expectations.js';
-import { changesStateUnrestored } from './repeatability.js';
+import { changesStateUnrestored, SAFE_METHODS } from './repeatability.js';
 
 /** The mapping endpoint a step's request belongs to (none for an unmapped route). */
 export interface StepEndpoint {
@@ -19,14 +20,16 @@ export interface StepEndpoint {
 }
 
 export interface GatewayDifference {
+  /** The measured round (0-based) the difference was found in. */
+  round: number;
   step: number;
   raw: RawDifference;
   /** Status of the gateway's answer the difference was found in. */
   status: number;
-  /** Rules that changed the message when the checker translated the same exchange (undefined: unknown). */
-  fired?: ReadonlySet<string>;
-  /** v1's answer (compared view) the gateway's was compared with. */
-  v1View?: unknown;
+  /** The response-side steps that wrote the message when the checker translated the same exchange (undefined: no trace). */
+  writers?: readonly TraceEntry[];
+  /** Why there is no trace. */
+  untraced?: string;
 }
 
 export interface JudgeInput {
@@ -38,6 +41,8 @@ export interface JudgeInput {
   noise: NoiseModel;
   /** From every measured round, in order. */
   differences: readonly GatewayDifference[];
+  /** Measured rounds whose answers were compared (a difference seen in fewer is intermittent). */
+  completedRounds?: number;
   /** The judged (first) round's answers, when it completed. */
   judged?: {
     v1: readonly ObservedResponse[];
@@ -48,7 +53,7 @@ export interface JudgeInput {
   error?: string;
 }
 
-export type ScenarioJudgement = Pick<ScenarioResult, 'outcome' | 'error' | 'differences' | 'expectations' | 'direct'> & { judgements: ScenarioEvidence['judgements'] };
+export type ScenarioJudgement = Pick<ScenarioResult, 'outcome' | 'error' | 'differences' | 'expectations' | 'direct' | 'knownGap'> & { judgements: ScenarioEvidence['judgements'] };
 
 /**
  * Labels every difference (now that all v1 answers have taught the noise model), checks the
@@ -58,16 +63,16 @@ export type ScenarioJudgement = Pick<ScenarioResult, 'outcome' | 'error' | 'diff
 export function judgeScenario(input: JudgeInput): ScenarioJudgement {
   const { scenario, suite, endpoints, noise } = input;
   const ignore = [...scenario.ignore, ...suite.ignore];
-  const label = (step: number, raw: RawDifference, actor: string, explain?: (raw: RawDifference) => string | undefined) =>
+  const label = (step: number, raw: RawDifference, actor: string, explain?: (raw: RawDifference) => Explanation | undefined) =>
     labelDifference(raw, { step, endpoint: endpoints[step]!.id, ignore, noise, actor, explain });
 
-  const differences = worstPerPlace(
-    input.differences.map(({ step, raw, status, fired, v1View }) =>
-      label(step, raw, 'the gateway', (difference) =>
-        explainDifference(difference.segments, difference.v1, difference.actual, { endpoint: endpoints[step]!.endpoint, inventory: input.inventory, lifecycle: input.lifecycle, gatewayStatus: status, fired, v1View }),
-      ),
+  const labelled = input.differences.map(({ round, step, raw, status, writers, untraced }) => ({
+    round,
+    difference: label(step, raw, 'the gateway', (difference) =>
+      explainDifference(difference.segments, difference.v1, difference.actual, { endpoint: endpoints[step]!.endpoint, inventory: input.inventory, lifecycle: input.lifecycle, gatewayStatus: status, writers, untraced }),
     ),
-  );
+  }));
+  const differences = chargeSideEffects(scenario, endpoints, markIntermittent(worstPerPlace(labelled.map((l) => l.difference)), labelled, input.completedRounds));
 
   // Expectation sentences quote response values: the ones at secret places are redacted here.
   const secret = [...ALWAYS_REDACTED, ...suite.redact];
@@ -95,16 +100,56 @@ export function judgeScenario(input: JudgeInput): ScenarioJudgement {
   const judgements = [...new Set(endpoints.map((e) => e.id))].map((id) => {
     const steps = endpoints.flatMap((e, step) => (e.id === id ? [step] : []));
     const removed = endpoints[steps[0]!]!.endpoint?.removed;
-    const unexplainedAt = (list: Difference[]) => list.some((d) => d.label === 'unexplained' && steps.includes(d.step!));
+    const unexplainedAt = (list: Difference[]) => list.some((d) => d.label === 'unexplained' && (steps.includes(d.step!) || d.chargedTo?.includes(id)));
+    const wroteBefore = (step: number) => steps.some((own) => own < step && !SAFE_METHODS.has(scenario.steps[own]!.request.method));
     return {
       endpoint: id,
       errored: error !== undefined,
-      faithful: !unexplainedAt(differences) && !expectations.some((e) => e.target === 'gateway' && steps.includes(e.step)),
+      // A known gap is reported as it is, but accepted: it does not count against the endpoint.
+      faithful:
+        scenario.knownGap !== undefined ||
+        (!unexplainedAt(differences) && !expectations.some((e) => e.target === 'gateway' && (steps.includes(e.step) || (SAFE_METHODS.has(scenario.steps[e.step]!.request.method) && wroteBefore(e.step))))),
       answeredAsRemoved: removed !== undefined && steps.every((step) => gatewayAnswers[step]?.status === removed.status),
       ...(direct ? { directFaithful: direct.outcome !== 'error' && !unexplainedAt(direct.differences) } : {}),
     };
   });
-  return { outcome, ...(error ? { error } : {}), differences, expectations, ...(direct ? { direct } : {}), judgements };
+  return { outcome, ...(error ? { error } : {}), differences, expectations, ...(direct ? { direct } : {}), ...(scenario.knownGap !== undefined ? { knownGap: scenario.knownGap } : {}), judgements };
+}
+
+/**
+ * Side effects are judged by the reads that follow: a difference in a read (a safe method) that
+ * follows writes in the same scenario is charged to the endpoints of those writes as well, since
+ * what the read shows is their effect (a DELETE whose cascade v2 skips breaks the next list).
+ */
+function chargeSideEffects(scenario: CompiledScenario, endpoints: readonly StepEndpoint[], differences: Difference[]): Difference[] {
+  return differences.map((difference) => {
+    const step = difference.step ?? 0;
+    if (difference.label !== 'unexplained' || !SAFE_METHODS.has(scenario.steps[step]?.request.method ?? 'GET')) return difference;
+    const writers = [
+      ...new Set(
+        scenario.steps
+          .slice(0, step)
+          .flatMap((earlier, index) => (!SAFE_METHODS.has(earlier.request.method) && endpoints[index]!.id !== endpoints[step]!.id ? [endpoints[index]!.id] : [])),
+      ),
+    ];
+    return writers.length ? { ...difference, chargedTo: writers } : difference;
+  });
+}
+
+/** A difference seen in only some of the compared rounds is labelled intermittent, with the count. */
+function markIntermittent(kept: Difference[], all: ReadonlyArray<{ round: number; difference: Difference }>, completedRounds: number | undefined): Difference[] {
+  if (!completedRounds || completedRounds < 2) return kept;
+  const rounds = new Map<string, Set<number>>();
+  for (const { round, difference } of all) {
+    const key = `${difference.step}\u0000${difference.pointer}`;
+    let seen = rounds.get(key);
+    if (!seen) rounds.set(key, (seen = new Set()));
+    seen.add(round);
+  }
+  return kept.map((difference) => {
+    const seen = rounds.get(`${difference.step}\u0000${difference.pointer}`)?.size ?? completedRounds;
+    return seen < completedRounds && difference.label !== 'noise' ? { ...difference, intermittent: { rounds: seen, of: completedRounds } } : difference;
+  });
 }
 
 function judgeDirect(direct: NonNullable<NonNullable<JudgeInput['judged']>['direct']>, label: (step: number, raw: RawDifference) => Difference): DirectResult {
