@@ -241,3 +241,30 @@ describe('explained means produced', () => {
     expect(explainDifference(['body', 'body'], undefined, 'text', context('get-task', { writers: [] }))?.explained).toBe(false);
   });
 });
+
+describe('arrays compared as sequences', () => {
+  const found = (v1: unknown, actual: unknown) => diffJson(v1, actual).map((d) => ({ at: toPointer(d.segments), ...(d.order ? { order: true } : {}) }));
+
+  it('reports a reordered array once, as "order differs"', () => {
+    const items = ['a', 'b', 'c', 'd', 'e'];
+    expect(found({ tags: items }, { tags: [...items].reverse() })).toEqual([{ at: '/tags', order: true }]);
+    const [difference] = diffJson({ tags: items }, { tags: [...items].reverse() });
+    expect(labelDifference(difference!, { step: 0, endpoint: 'e', ignore: [], noise: new NoiseModel(), actor: 'the gateway' }).reason).toBe('order differs: the gateway sends the same elements in another order');
+  });
+
+  it('pairs items by id: a moved item is one finding, a changed field stays at its own place', () => {
+    const v1 = [{ id: 1, n: 'a' }, { id: 2, n: 'b' }, { id: 3, n: 'c' }];
+    const moved = [{ id: 2, n: 'b' }, { id: 3, n: 'c' }, { id: 1, n: 'a' }];
+    expect(diffJson(v1, moved)).toEqual([{ segments: [], v1: ['1', '2', '3'], actual: ['2', '3', '1'], order: true }]);
+    expect(found(v1, [{ id: 1, n: 'a' }, { id: 2, n: 'B' }, { id: 3, n: 'c' }])).toEqual([{ at: '/1/n' }]);
+    // An id that changed type is one difference per item, not a missing and an extra item.
+    expect(found(v1, v1.map((item) => ({ ...item, id: String(item.id) })))).toEqual([{ at: '/0/id' }, { at: '/1/id' }, { at: '/2/id' }]);
+    expect(found(v1, [v1[0], v1[2]])).toEqual([{ at: '/1' }]);
+  });
+
+  it('aligns arrays without ids on their common elements: one missing element is one finding', () => {
+    expect(found(['a', 'b', 'c', 'd'], ['a', 'c', 'd'])).toEqual([{ at: '/1' }]);
+    expect(found(['a', 'b', 'c'], ['a', 'x', 'b', 'c'])).toEqual([{ at: '/1' }]);
+    expect(found([1, 2, 3], [1, 5, 3])).toEqual([{ at: '/1' }]);
+  });
+});

@@ -6,7 +6,12 @@ export interface RawDifference {
   v1: unknown;
   actual: unknown;
   accepted?: string;
+  /** The same elements (by value, or by `id`) in another order: one finding for the whole array. */
+  order?: true;
 }
+
+/** Arrays longer than this are compared index by index: aligning them would cost too much. */
+const ALIGN_LIMIT = 500;
 
 /** The matcher for a location, if any (first binding that names it exactly). */
 export type MatcherLookup = (segments: readonly string[]) => CompiledMatcher | undefined;
@@ -40,10 +45,106 @@ function compare(v1: unknown, actual: unknown, at: string[], matcherAt: MatcherL
   }
   if (Array.isArray(v1) && Array.isArray(actual)) {
     if (matcher?.unordered) compareUnordered(v1, actual, at, matcherAt, out, matcher.describe);
-    else for (let i = 0; i < Math.max(v1.length, actual.length); i++) compare(v1[i], actual[i], [...at, String(i)], matcherAt, out);
+    else compareSequences(v1, actual, at, matcherAt, out);
     return;
   }
   out.push({ segments: at, v1, actual });
+}
+
+/**
+ * Arrays as sequences, so one moved or missing element is one finding, not one per index after it:
+ * - items with a unique scalar `id` on both sides are paired by id (compared under v1's index);
+ *   ids only one side has are missing or extra elements, and common ids in another order are one
+ *   "order differs" finding (`order`, with both id lists);
+ * - otherwise the same elements in another order are one "order differs" finding;
+ * - otherwise the longest common subsequence of equal elements anchors the comparison, and the
+ *   elements between anchors are compared pairwise, the surplus reported as missing or extra.
+ */
+function compareSequences(v1: unknown[], actual: unknown[], at: string[], matcherAt: MatcherLookup, out: RawDifference[]): void {
+  const v1Ids = idsOf(v1);
+  const actualIds = idsOf(actual);
+  if (v1Ids && actualIds) {
+    const position = new Map(actualIds.map((id, j) => [id, j]));
+    const common: string[] = [];
+    v1.forEach((item, i) => {
+      const j = position.get(v1Ids[i]!);
+      if (j === undefined) out.push({ segments: [...at, String(i)], v1: item, actual: undefined });
+      else {
+        common.push(v1Ids[i]!);
+        compare(item, actual[j], [...at, String(i)], matcherAt, out);
+      }
+    });
+    const known = new Set(v1Ids);
+    actual.forEach((item, j) => {
+      if (!known.has(actualIds[j]!)) out.push({ segments: [...at, String(j)], v1: undefined, actual: item });
+    });
+    const commonActual = actualIds.filter((id) => known.has(id));
+    if (!deepEqual(common, commonActual)) out.push({ segments: at, v1: common, actual: commonActual, order: true });
+    return;
+  }
+  if (v1.length === actual.length && sameElements(v1, actual)) {
+    out.push({ segments: at, v1, actual, order: true });
+    return;
+  }
+  if (v1.length > ALIGN_LIMIT || actual.length > ALIGN_LIMIT) {
+    for (let i = 0; i < Math.max(v1.length, actual.length); i++) compare(v1[i], actual[i], [...at, String(i)], matcherAt, out);
+    return;
+  }
+  // Anchors: the longest common subsequence of equal elements (classic dynamic programming).
+  const rows = v1.length;
+  const columns = actual.length;
+  const lengths = Array.from({ length: rows + 1 }, () => new Array<number>(columns + 1).fill(0));
+  for (let i = rows - 1; i >= 0; i--) {
+    for (let j = columns - 1; j >= 0; j--) lengths[i]![j] = deepEqual(v1[i], actual[j]) ? lengths[i + 1]![j + 1]! + 1 : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
+  }
+  let i = 0;
+  let j = 0;
+  const gapV1: number[] = [];
+  const gapActual: number[] = [];
+  const flush = () => {
+    const paired = Math.min(gapV1.length, gapActual.length);
+    for (let k = 0; k < paired; k++) compare(v1[gapV1[k]!], actual[gapActual[k]!], [...at, String(gapV1[k])], matcherAt, out);
+    for (const index of gapV1.slice(paired)) out.push({ segments: [...at, String(index)], v1: v1[index], actual: undefined });
+    for (const index of gapActual.slice(paired)) out.push({ segments: [...at, String(index)], v1: undefined, actual: actual[index] });
+    gapV1.length = 0;
+    gapActual.length = 0;
+  };
+  while (i < rows || j < columns) {
+    if (i < rows && j < columns && deepEqual(v1[i], actual[j]) && lengths[i]![j] === lengths[i + 1]![j + 1]! + 1) {
+      flush();
+      i++;
+      j++;
+    } else if (j >= columns || (i < rows && lengths[i + 1]![j]! >= lengths[i]![j + 1]!)) gapV1.push(i++);
+    else gapActual.push(j++);
+  }
+  flush();
+}
+
+/**
+ * Each item's `id` as text when every item is an object with a unique string or number id, else
+ * undefined. As text, so an id that changed type (7 against "7") still pairs its items and shows
+ * as the one difference it is.
+ */
+function idsOf(items: unknown[]): string[] | undefined {
+  if (items.length === 0) return undefined;
+  const ids: string[] = [];
+  for (const item of items) {
+    if (!isPlainObject(item)) return undefined;
+    const id = item.id;
+    if (typeof id !== 'string' && typeof id !== 'number') return undefined;
+    ids.push(String(id));
+  }
+  return new Set(ids).size === ids.length ? ids : undefined;
+}
+
+function sameElements(a: unknown[], b: unknown[]): boolean {
+  const unused = b.map((_, j) => j);
+  for (const item of a) {
+    const found = unused.findIndex((j) => deepEqual(item, b[j]));
+    if (found < 0) return false;
+    unused.splice(found, 1);
+  }
+  return true;
 }
 
 /**

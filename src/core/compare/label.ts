@@ -40,6 +40,7 @@ export function labelDifference(raw: RawDifference, context: LabelContext): Diff
 }
 
 function unexplainedReason(raw: RawDifference, actor: string): string {
+  if (raw.order) return `order differs: ${actor} sends the same elements in another order`;
   if (raw.actual === undefined) return `v1 sends this; ${actor} does not`;
   if (raw.v1 === undefined) return `${actor} sends this; v1 does not`;
   return `${actor} sends a different value than v1`;
