@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { ProgressEvent, SuiteTiming } from '../checker/run-suite.js';
 import type { CompatReport, ScenarioOutcome, Verdict } from '../core/model/report.js';
 import type { WrittenReport } from '../io/write-report.js';
+import { directSummary, fixFirst } from '../render/report-queries.js';
 import { paint, type CliIo } from './cli-io.js';
 
 const BAR_WIDTH = 24;
@@ -67,12 +68,12 @@ export function printSummary(io: CliIo, report: CompatReport, written: WrittenRe
     const more = unexercised.length > LISTED ? ` (and ${unexercised.length - LISTED} more in report.json)` : '';
     lines.push(`mapping rules no scenario exercised: ${unexercised.slice(0, LISTED).join(', ')}${more}`);
   }
-  const unexplained = report.scenarios.flatMap((s) => s.differences.filter((d) => d.label === 'unexplained').map((d) => ({ scenario: s.name, d })));
-  if (unexplained.length) {
-    lines.push('', color(31, `unexplained differences (${unexplained.length}${unexplained.length > LISTED ? `, first ${LISTED}` : ''}):`));
-    for (const { scenario, d } of unexplained.slice(0, LISTED)) {
-      lines.push(`  ${d.endpoint ?? '?'} ${d.pointer} in "${scenario}" step ${d.step ?? 0}: v1 ${show(d.v1)}, got ${show(d.actual)} (${d.reason})`);
-    }
+  const direct = directSummary(report);
+  if (direct) lines.push('', `straight to v2 (--direct): ${direct.passing} of ${direct.total} scenarios answered like v1 without the gateway`);
+  const fixes = fixFirst(report);
+  if (fixes.length) {
+    lines.push('', color(31, 'what to fix first:'));
+    fixes.forEach((item, index) => lines.push(`  ${index + 1}. ${item.title}`, `     ${item.detail}`));
   }
   const errors = report.scenarios.filter((s) => s.outcome === 'error');
   if (errors.length) {
@@ -107,12 +108,6 @@ function timingLines(timing: SuiteTiming, durationMs: number): string {
     ...slowest.map((entry) => `  ${seconds(total(entry)).padStart(8)}  ${entry.name} (resets ${seconds(entry.reset)}, ${entry.resets} hook runs)`),
     '',
   ].join('\n');
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return '(absent)';
-  const text = JSON.stringify(value);
-  return text.length > 50 ? `${text.slice(0, 47)}...` : text;
 }
 
 function displayPath(io: CliIo, path: string): string {

@@ -31,6 +31,12 @@ code, pre { font: 13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, "Libe
 pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 a { color: var(--info); }
 .muted { color: var(--muted); }
+.badge.zero { background: var(--neutral-bg); color: var(--muted); }
+.fix-first { border: 1px solid var(--border); border-left: 4px solid var(--bad); background: var(--panel); padding: .25rem 1rem .5rem; margin: .75rem 0; }
+.fix-first h2 { margin: .5rem 0; border: 0; font-size: 1.1rem; }
+.fix-first ol { margin: 0; padding-left: 1.25rem; }
+.fix-first li { margin: .2rem 0; }
+details.settled ul { list-style: none; padding-left: .5rem; }
 .headline { display: flex; flex-wrap: wrap; align-items: baseline; gap: .75rem; }
 .score { font-size: 2rem; font-weight: 700; }
 .badge { display: inline-block; padding: .05rem .5rem; border-radius: 1rem; font-size: .85rem; font-weight: 600;

@@ -3,7 +3,7 @@ import { formatDuration, formatMs, formatNumber, formatRatio, formatScore, forma
 import { html, joinHtml, trustedHtml, type SafeHtml } from './html-template.js';
 import { latencyRatioChart, percentileChart, sampleStrip, targetClass } from './latency-svg.js';
 import { REPORT_CSS } from './report-html-style.js';
-import { endpointOf, exceedsLatencyThreshold, measuredTargets, meetsMinScore, sortByLabel, TARGET_ORDER, unexercisedRules } from './report-queries.js';
+import { directSummary, endpointOf, exceedsLatencyThreshold, fixFirst, measuredTargets, meetsMinScore, sortByLabel, TARGET_ORDER, unexercisedRules } from './report-queries.js';
 
 /**
  * report.html: one self-contained page, readable offline and printable. No script, no external
@@ -82,8 +82,19 @@ function pageHeader(report: CompatReport): SafeHtml {
 <h1>API compatibility report: ${report.suite}</h1>
 <div class="headline"><span class="score">${formatScore(score)}<span class="muted">/100</span></span> <span class="badge verdict-${verdict}">${verdict}</span> ${minScoreNote}</div>
 ${report.partial && html`<p class="partial-warning" role="note"><strong>Partial run.</strong> The check was interrupted; this report covers only the scenarios that finished, so scores and verdicts may change on a full run.</p>`}
+${fixFirstSection(report)}
 ${runFacts(report)}
 </header>`;
+}
+
+/** At the top, above the fold: what to fix first, most consequential first. */
+function fixFirstSection(report: CompatReport): SafeHtml {
+  const items = fixFirst(report);
+  const list =
+    items.length === 0
+      ? html`<p>Nothing: every scenario through the gateway answered like v1, modulo noise and explained differences.</p>`
+      : html`<ol>${items.map((item) => html`<li><strong>${item.title}</strong><br><span class="muted">${truncate(item.detail, 300)}</span></li>`)}</ol>`;
+  return html`<section id="fix-first" class="fix-first" aria-labelledby="fix-first-heading"><h2 id="fix-first-heading">What to fix first</h2>${list}</section>`;
 }
 
 function runFacts(report: CompatReport): SafeHtml {
@@ -102,6 +113,7 @@ ${report.mapping !== undefined && html`<dt>Mapping</dt><dd><code>${report.mappin
 
 function contents(report: CompatReport): SafeHtml {
   const links: Array<[string, string]> = [
+    ['fix-first', 'What to fix first'],
     ['summary', 'Summary'],
     ['endpoints', `Endpoints (${report.endpoints.length})`],
     ['coverage', 'Coverage gaps'],
@@ -114,9 +126,10 @@ function contents(report: CompatReport): SafeHtml {
 function summarySection(report: CompatReport): SafeHtml {
   const { scenarios, differences, performanceThreshold, minScore } = report.summary;
   const outcomes = (['identical', 'equivalent', 'different', 'error'] as const).map(
-    (outcome) => html`<span class="badge outcome-${outcome}">${scenarios[outcome]} ${outcome}</span> `,
+    (outcome) => html`<span class="badge ${scenarios[outcome] === 0 ? 'zero' : `outcome-${outcome}`}">${scenarios[outcome]} ${outcome}</span> `,
   );
-  const labels = (['unexplained', 'explained', 'noise'] as const).map((label) => html`<span class="badge label-${label}">${differences[label]} ${label}</span> `);
+  const labels = (['unexplained', 'explained', 'noise'] as const).map((label) => html`<span class="badge ${differences[label] === 0 ? 'zero' : `label-${label}`}">${differences[label]} ${label}</span> `);
+  const direct = directSummary(report);
   return html`<section id="summary" aria-labelledby="summary-heading">
 <h2 id="summary-heading">Summary</h2>
 <dl class="summary-facts">
@@ -125,6 +138,9 @@ function summarySection(report: CompatReport): SafeHtml {
 <dt>Latency threshold</dt><dd>gateway/v1 ratio at most ${formatRatio(performanceThreshold)}</dd>
 ${minScore !== undefined && html`<dt>Minimum score</dt><dd>${formatScore(minScore)}</dd>`}
 <dt>Untested endpoints</dt><dd>${report.untested.length}</dd>
+${direct && html`<dt>Straight to v2 (--direct)</dt><dd>${direct.passing} of ${direct.total} scenarios answered like v1 without the gateway</dd>`}
+${(report.summary.incomplete ?? []).length > 0 && html`<dt>Not ready because</dt><dd><ul>${(report.summary.incomplete ?? []).map((reason) => html`<li>${reason}</li>`)}</ul></dd>`}
+${report.endpoints.some((e) => e.warnings?.length) && html`<dt>Warnings</dt><dd><ul>${report.endpoints.flatMap((e) => (e.warnings ?? []).map((warning) => html`<li><code>${e.id}</code>: ${warning}</li>`))}</ul></dd>`}
 </dl>
 </section>`;
 }
@@ -181,7 +197,7 @@ function scoreComponents(endpoints: EndpointResult[]): SafeHtml {
   return html`<details>
 <summary>Score components per endpoint</summary>
 <div class="table-wrap"><table class="components">
-<caption>Each score is 100 × the weighted sum of its components (see Formula)</caption>
+<caption>Each score is 100 × fidelity × (1 − the weighted shortfalls of the other components) (see Formula)</caption>
 <thead><tr><th scope="col">Endpoint</th><th scope="col">Component</th><th scope="col" class="number">Value (0 to 1)</th><th scope="col" class="number">Weight</th><th scope="col">Detail</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>
@@ -211,9 +227,10 @@ function scenariosSection(report: CompatReport): SafeHtml {
   if (report.scenarios.length === 0) {
     return html`<section id="scenarios" aria-labelledby="scenarios-heading"><h2 id="scenarios-heading">Scenarios</h2><p>No scenarios ran.</p></section>`;
   }
-  const overview = report.scenarios.map((scenario, index) => {
+  const ordered = bySeverity(report.scenarios);
+  const overview = ordered.map(({ scenario, index }) => {
     const count = (label: Difference['label']) => scenario.differences.filter((d) => d.label === label).length;
-    return html`<tr><th scope="row"><a href="#${scenarioAnchor(index)}">${scenario.name}</a></th><td>${codeList(scenario.endpoints)}</td><td><span class="badge outcome-${scenario.outcome}">${scenario.outcome}</span></td><td class="number">${count('unexplained')}</td><td class="number">${count('explained')}</td><td class="number">${count('noise')}</td><td class="number">${formatMs(scenario.latency.v1?.p50)}</td><td class="number">${formatMs(scenario.latency.gateway?.p50)}</td></tr>`;
+    return html`<tr><th scope="row"><a href="#${scenarioAnchor(index)}">${scenario.name}</a></th><td>${codeList(scenario.endpoints)}</td><td><span class="badge outcome-${scenario.outcome}">${scenario.outcome}</span>${scenario.knownGap !== undefined && html` <span class="badge zero">known gap</span>`}</td><td class="number">${count('unexplained')}</td><td class="number">${count('explained')}</td><td class="number">${count('noise')}</td><td class="number">${formatMs(scenario.latency.v1?.p50)}</td><td class="number">${formatMs(scenario.latency.gateway?.p50)}</td></tr>`;
   });
   return html`<section id="scenarios" aria-labelledby="scenarios-heading">
 <h2 id="scenarios-heading">Scenarios</h2>
@@ -222,8 +239,27 @@ function scenariosSection(report: CompatReport): SafeHtml {
 <thead><tr><th scope="col">Scenario</th><th scope="col">Endpoints</th><th scope="col">Outcome</th><th scope="col" class="number">Unexplained</th><th scope="col" class="number">Explained</th><th scope="col" class="number">Noise</th><th scope="col" class="number">v1 p50</th><th scope="col" class="number">Gateway p50</th></tr></thead>
 <tbody>${overview}</tbody>
 </table></div>
-${report.scenarios.map((scenario, index) => scenarioArticle(scenario, scenarioAnchor(index)))}
+${ordered.map(({ scenario, index }) => scenarioArticle(scenario, scenarioAnchor(index)))}
 </section>`;
+}
+
+const SEVERITY: Record<ScenarioResult['outcome'], number> = { error: 0, different: 1, equivalent: 2, identical: 3 };
+
+/** Errors first, then scenarios with unexplained differences (most first), then the rest; anchors keep report order. */
+function bySeverity(scenarios: ScenarioResult[]): Array<{ scenario: ScenarioResult; index: number }> {
+  const unexplained = (scenario: ScenarioResult) => scenario.differences.filter((d) => d.label === 'unexplained').length;
+  return scenarios
+    .map((scenario, index) => ({ scenario, index }))
+    .sort((a, b) => SEVERITY[a.scenario.outcome] - SEVERITY[b.scenario.outcome] || unexplained(b.scenario) - unexplained(a.scenario) || a.index - b.index);
+}
+
+/**
+ * Per-scenario charts are drawn for the scenarios that failed, where a reader looks closely; for
+ * the others one line of p50s says enough (slowness per endpoint is charted once, above), and
+ * the page stays small. report.json keeps every sample.
+ */
+function chartsWanted(scenario: ScenarioResult): boolean {
+  return scenario.outcome === 'different' || scenario.outcome === 'error';
 }
 
 function scenarioArticle(scenario: ScenarioResult, anchor: string): SafeHtml {
@@ -231,9 +267,10 @@ function scenarioArticle(scenario: ScenarioResult, anchor: string): SafeHtml {
 <h3 id="${anchor}-heading">${scenario.name} <span class="badge outcome-${scenario.outcome}">${scenario.outcome}</span></h3>
 <p class="scenario-meta">Endpoints: ${scenario.endpoints.length > 0 ? codeList(scenario.endpoints) : 'none'}${scenario.tags.length > 0 && html` · Tags: ${codeList(scenario.tags)}`}</p>
 ${scenario.outcome === 'error' && html`<div class="error-box" role="note"><strong>Could not be judged:</strong><pre>${scenario.error ?? 'no reason recorded'}</pre></div>`}
+${scenario.knownGap !== undefined && html`<p class="muted" role="note"><strong>Known gap</strong> (accepted, not counted against its endpoints): ${scenario.knownGap}</p>`}
 ${expectationList(scenario)}
 ${differenceTable(scenario.differences, GATEWAY_COMPARISON, scenario)}
-${latencyBlock(scenario, anchor)}
+${chartsWanted(scenario) ? latencyBlock(scenario, anchor) : latencyLine(scenario)}
 ${statusLine(scenario)}
 ${scenario.direct && directBlock(scenario.direct)}
 </article>`;
@@ -264,23 +301,49 @@ const DIRECT_COMPARISON: Comparison = {
   none: 'No differences: v1 clients could call v2 directly.',
 };
 
+/**
+ * Unexplained differences in full (values and why); explained ones and noise collapsed into a
+ * short list of places and reasons, since nothing about them needs fixing.
+ */
 function differenceTable(differences: Difference[], comparison: Comparison, scenario?: ScenarioResult): SafeHtml {
   if (differences.length === 0) return html`<p>${comparison.none}</p>`;
-  const shown = sortByLabel(differences).slice(0, HTML_LIMITS.differencesPerScenario);
-  const hidden = differences.length - shown.length;
-  return html`<div class="table-wrap"><table class="differences">
-<caption>Differences (${differences.length}): ${comparison.caption}</caption>
+  const unexplained = differences.filter((d) => d.label === 'unexplained');
+  const settled = sortByLabel(differences.filter((d) => d.label !== 'unexplained'));
+  const shown = unexplained.slice(0, HTML_LIMITS.differencesPerScenario);
+  const hidden = unexplained.length - shown.length;
+  const table =
+    shown.length === 0
+      ? html``
+      : html`<div class="table-wrap"><table class="differences">
+<caption>Unexplained differences (${unexplained.length}): ${comparison.caption}</caption>
 <thead><tr><th scope="col">Pointer</th><th scope="col">Label</th><th scope="col">v1 value</th><th scope="col">${comparison.actualHeading}</th><th scope="col">Why</th><th scope="col">Where</th></tr></thead>
 <tbody>${shown.map((difference) => differenceRow(difference, scenario))}</tbody>
-</table></div>
-${hidden > 0 && html`<p class="muted">…and ${hidden} more ${hidden === 1 ? 'difference' : 'differences'} in report.json.</p>`}`;
+</table></div>`;
+  const collapsed =
+    settled.length === 0
+      ? html``
+      : html`<details class="settled"><summary>${settled.length} explained or noise</summary><ul>${settled
+          .slice(0, HTML_LIMITS.differencesPerScenario)
+          .map((d) => html`<li><span class="badge label-${d.label}">${d.label}</span> ${pathCode(d.pointer)}${d.step !== undefined && d.step > 0 ? ` (step ${d.step})` : ''}: ${truncate(d.reason, 200)}</li>`)}</ul></details>`;
+  return html`${table}
+${hidden > 0 && html`<p class="muted">…and ${hidden} more ${hidden === 1 ? 'difference' : 'differences'} in report.json.</p>`}
+${collapsed}`;
 }
 
-/** With `--direct`: informational, so it sits below the gateway's verdict-deciding results. */
+function latencyLine(scenario: ScenarioResult): SafeHtml {
+  const measured = measuredTargets(scenario);
+  if (measured.length === 0) return html`<p class="muted">No latency measured.</p>`;
+  return html`<p class="muted">Latency p50: ${measured.map(({ target, latency }) => `${target} ${formatMs(latency.p50)} (${latency.samples} samples)`).join(' · ')}</p>`;
+}
+
+/** With `--direct`: informational, so it sits below the gateway's results, collapsed and compact. */
 function directBlock(direct: DirectResult): SafeHtml {
-  return html`<h4>Straight to v2, without the gateway <span class="badge outcome-${direct.outcome}">${direct.outcome}</span></h4>
+  const unexplained = direct.differences.filter((d) => d.label === 'unexplained');
+  const value = (v: unknown) => truncate(formatValue(v), 80);
+  return html`<details class="direct"><summary>Straight to v2, without the gateway: <span class="badge outcome-${direct.outcome}">${direct.outcome}</span>${unexplained.length > 0 && ` (${plural(unexplained.length, 'difference')})`}</summary>
 ${direct.outcome === 'error' && html`<div class="error-box" role="note"><strong>Could not be judged:</strong><pre>${direct.error ?? 'no reason recorded'}</pre></div>`}
-${direct.outcome !== 'error' && differenceTable(direct.differences, DIRECT_COMPARISON)}`;
+${direct.outcome !== 'error' && (unexplained.length === 0 ? html`<p>${DIRECT_COMPARISON.none}</p>` : html`<ul>${unexplained.slice(0, HTML_LIMITS.differencesPerScenario).map((d) => html`<li>${pathCode(d.pointer)}: v1 <code>${value(d.v1)}</code>, v2 <code>${value(d.actual)}</code></li>`)}</ul>`)}
+</details>`;
 }
 
 function differenceRow(difference: Difference, scenario: ScenarioResult | undefined): SafeHtml {

@@ -2,8 +2,8 @@ import type { CompatReport, EndpointResult, Verdict } from '../core/model/report
 import { escapeMarkdownText, markdownCode, markdownCodeBlock } from './escape.js';
 import { formatDuration, formatMs, formatRatio, formatScore, formatValue, truncate } from './format-values.js';
 import {
-  directResults,
-  endpointOf,
+  directSummary,
+  fixFirst,
   erroredScenarios,
   exceedsLatencyThreshold,
   failedExpectations,
@@ -44,6 +44,7 @@ export function renderMarkdown(report: CompatReport): string {
   const sections = [
     headline(report),
     partialWarning(report),
+    fixFirstSection(report),
     runContext(report),
     summaryLines(report),
     endpointSection(report),
@@ -61,6 +62,13 @@ export function renderMarkdown(report: CompatReport): string {
 function headline(report: CompatReport): string {
   const { verdict, score } = report.summary;
   return `## ${VERDICT_MARK[verdict]} API compatibility: ${verdict} · score ${formatScore(score)}/100`;
+}
+
+/** The top of the comment: what to fix first, and where the full report is. */
+function fixFirstSection(report: CompatReport): string {
+  const items = fixFirst(report).map((item, index) => `${index + 1}. **${inlineText(item.title)}**: ${escapeMarkdownText(truncate(item.detail, MARKDOWN_LIMITS.messageChars))}`);
+  const list = items.length ? items.join('\n') : 'Nothing: every scenario through the gateway answered like v1, modulo noise and explained differences.';
+  return joinBlocks('### What to fix first', list, 'Full report with every scenario: [report.html](report.html) (same folder; `report.json` holds everything).');
 }
 
 function partialWarning(report: CompatReport): string {
@@ -90,10 +98,9 @@ function summaryLines(report: CompatReport): string {
 
 /** With `--direct`: how many scenarios would pass if clients only switched their base URL to v2. */
 function directLine(report: CompatReport): string {
-  const direct = directResults(report);
-  if (direct.length === 0) return '';
-  const passing = direct.filter(({ direct: result }) => result.outcome === 'identical' || result.outcome === 'equivalent').length;
-  return `- **Straight to v2** (no gateway): ${passing} of ${direct.length} scenarios identical or equivalent`;
+  const direct = directSummary(report);
+  if (!direct) return '';
+  return `- **Straight to v2** (\`--direct\`, no gateway): ${direct.passing} of ${direct.total} scenarios identical or equivalent`;
 }
 
 function endpointSection(report: CompatReport): string {
@@ -140,20 +147,23 @@ function unexercisedRulesSection(report: CompatReport): string {
   );
 }
 
+/** Unexplained differences grouped by place across scenarios, most scenarios affected first. */
 function unexplainedSection(report: CompatReport): string {
   const found = unexplainedDifferences(report);
   if (found.length === 0) return report.scenarios.length === 0 ? '' : '### Unexplained differences\n\nNone: every difference is explained by a mapping rule or is noise.';
-  const rows = found.slice(0, MARKDOWN_LIMITS.differences).map(({ scenario, difference }) => [
-    cellCode(difference.pointer),
-    cellCode(truncate(formatValue(difference.v1), MARKDOWN_LIMITS.valueChars)),
-    cellCode(truncate(formatValue(difference.actual), MARKDOWN_LIMITS.valueChars)),
-    cellCodeOrDash(endpointOf(difference, scenario)),
-    inlineText(scenario.name),
+  const causes = report.rootCauses ?? [];
+  const rows = causes.slice(0, MARKDOWN_LIMITS.differences).map((cause) => [
+    cellCode(cause.place),
+    String(cause.scenarios),
+    String(cause.occurrences),
+    cause.endpoints.map(cellCode).join(', ') || '—',
+    cause.rule ? cellCode(`${cause.rule.op} ${cause.rule.pointer}`) : '—',
+    `${inlineText(cause.example.scenario)}: ${cellCode(truncate(formatValue(cause.example.v1), MARKDOWN_LIMITS.valueChars))} → ${cellCode(truncate(formatValue(cause.example.actual), MARKDOWN_LIMITS.valueChars))}${cause.intermittent ? ' (intermittent)' : ''}`,
   ]);
   return joinBlocks(
-    `### Unexplained differences (${found.length})`,
-    markdownTable(['Pointer', 'v1 value', 'Actual value', 'Endpoint', 'Scenario'], ['left', 'left', 'left', 'left', 'left'], rows),
-    moreLine(found.length, MARKDOWN_LIMITS.differences, 'differences'),
+    `### Unexplained differences (${found.length}, at ${causes.length} places)`,
+    markdownTable(['Place', 'Scenarios', 'Times', 'Endpoints', 'Written by', 'Example (v1 → actual)'], ['left', 'right', 'right', 'left', 'left', 'left'], rows),
+    moreLine(causes.length, MARKDOWN_LIMITS.differences, 'places'),
   );
 }
 
@@ -210,10 +220,6 @@ function inlineCode(text: string): string {
 
 function cellCode(text: string): string {
   return markdownCode(truncate(text, MARKDOWN_LIMITS.valueChars), { inTable: true });
-}
-
-function cellCodeOrDash(text: string | undefined): string {
-  return text === undefined ? '—' : cellCode(text);
 }
 
 function cappedList(items: string[], limit: number, noun: string): string {

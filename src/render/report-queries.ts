@@ -1,4 +1,5 @@
-import type { CompatReport, Difference, DifferenceLabel, DirectResult, LatencySummary, ScenarioResult, TargetName } from '../core/model/report.js';
+import type { CompatReport, Difference, DifferenceLabel, DirectResult, EndpointResult, LatencySummary, ScenarioResult, TargetName } from '../core/model/report.js';
+import { formatRatio, formatValue, truncate } from './format-values.js';
 
 /**
  * Questions every renderer asks of a report, answered once so Markdown, HTML and JUnit agree on
@@ -89,4 +90,64 @@ export function directResults(report: CompatReport): Array<{ scenario: ScenarioR
 export function endpointOf(difference: Difference, scenario: ScenarioResult): string | undefined {
   if (difference.endpoint !== undefined) return difference.endpoint;
   return scenario.endpoints.length === 1 ? scenario.endpoints[0] : undefined;
+}
+
+/** One entry of the "what to fix first" list every renderer puts at the top. */
+export interface FixItem {
+  /** What is wrong, in a few words: a place, an endpoint, a scenario. */
+  title: string;
+  /** Why it matters and where to look. */
+  detail: string;
+}
+
+/** How many root causes the list names before it says how many more there are. */
+export const FIX_FIRST_LIMIT = 5;
+
+/**
+ * What to fix first, most consequential first: scenarios that could not be judged (nothing else
+ * about them is known), then the unexplained differences grouped by place (ranked by scenarios
+ * affected), then endpoints blocked for another reason (latency, error rate, an unmapped route),
+ * then why the verdict is incomplete.
+ */
+export function fixFirst(report: CompatReport): FixItem[] {
+  const items: FixItem[] = [];
+  const errored = erroredScenarios(report);
+  if (errored.length > 0) {
+    items.push({ title: `${errored.length} scenario${errored.length === 1 ? '' : 's'} could not be judged`, detail: `first: "${errored[0]!.name}": ${errored[0]!.error ?? 'no reason recorded'}` });
+  }
+  const causes = report.rootCauses ?? [];
+  for (const cause of causes.slice(0, FIX_FIRST_LIMIT)) {
+    const where = cause.rule ? `; written by ${cause.rule.op} at ${cause.rule.pointer}` : '';
+    const value = (v: unknown) => truncate(formatValue(v), 60);
+    const example = `e.g. "${cause.example.scenario}" (${cause.example.pointer}): v1 ${value(cause.example.v1)}, got ${value(cause.example.actual)}`;
+    items.push({
+      title: `${cause.place}: ${cause.scenarios} scenario${cause.scenarios === 1 ? '' : 's'}${cause.intermittent ? ' (intermittent)' : ''}, endpoints ${cause.endpoints.join(', ') || 'none'}`,
+      detail: `${example}${where}`,
+    });
+  }
+  if (causes.length > FIX_FIRST_LIMIT) items.push({ title: `${causes.length - FIX_FIRST_LIMIT} more places differ`, detail: 'listed under the scenarios and in report.json (rootCauses)' });
+  const inCauses = new Set(causes.flatMap((cause) => cause.endpoints));
+  for (const endpoint of report.endpoints) {
+    if (endpoint.verdict !== 'blocked' || inCauses.has(endpoint.id) || endpoint.unexplained > 0) continue;
+    const reason = endpoint.components.find((c) => c.value < 1 && (c.name === 'coverage' ? c.value === 0 : c.name !== 'latency'));
+    const latency = endpoint.components.find((c) => c.name === 'latency');
+    if (reason) items.push({ title: `${endpoint.id}: blocked on ${reason.name}`, detail: reason.detail });
+    else if (latency) items.push({ title: `${endpoint.id}: blocked on latency (ratio ${formatRatio(endpoint.latencyRatio)})`, detail: latency.detail });
+  }
+  for (const reason of report.summary.incomplete ?? []) items.push({ title: 'not ready: the run is incomplete', detail: reason });
+  return items;
+}
+
+/** Endpoints blocked by latency alone (faithful, yet slow): JUnit gives each a failing case. */
+export function latencyBlocked(report: CompatReport): EndpointResult[] {
+  return report.endpoints.filter(
+    (endpoint) => endpoint.verdict === 'blocked' && endpoint.unexplained === 0 && endpoint.components.length > 0 && endpoint.components.every((c) => c.name === 'latency' || c.value === 1),
+  );
+}
+
+/** With --direct: how many scenarios v2 itself answered like v1, of those sent to it. */
+export function directSummary(report: CompatReport): { passing: number; total: number } | undefined {
+  const direct = directResults(report);
+  if (direct.length === 0) return undefined;
+  return { passing: direct.filter(({ direct: result }) => result.outcome === 'identical' || result.outcome === 'equivalent').length, total: direct.length };
 }

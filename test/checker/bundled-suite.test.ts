@@ -89,6 +89,12 @@ describe('the bundled suite against the bundled example', () => {
     expect(endpoint.score).toBe(Math.round(1000 * value('fidelity').value * (1 - penalty)) / 10);
   });
 
+  it('writes a report.html of tens of kilobytes, with what to fix first at the top', async () => {
+    const page = await readFile(join(folder.dir, 'knowledge', 'latest', 'report.html'), 'utf8');
+    expect(Buffer.byteLength(page)).toBeLessThan(100_000);
+    expect(page.indexOf('id="fix-first"')).toBeLessThan(page.indexOf('id="summary"'));
+  });
+
   it('writes a report.json that validates against schemas/report.schema.json', () => {
     expect(validateAgainstSchema('report', report)).toEqual([]);
   });

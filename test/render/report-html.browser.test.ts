@@ -92,8 +92,9 @@ describe('report.html in Chromium', () => {
     const report = buildReport();
     const { page } = await openReport(report);
     const charts = await page.locator('svg.chart').all();
-    const withLatency = report.scenarios.filter((scenario) => Object.keys(scenario.latency).length > 0).length;
-    expect(charts).toHaveLength(withLatency * 2 + 1);
+    // Charts per scenario that failed (the others get a line of p50s), plus the endpoint ratio chart.
+    const charted = report.scenarios.filter((scenario) => Object.keys(scenario.latency).length > 0 && (scenario.outcome === 'different' || scenario.outcome === 'error')).length;
+    expect(charts).toHaveLength(charted * 2 + 1);
     for (const chart of charts) {
       const box = await chart.boundingBox();
       expect(box?.width).toBeGreaterThan(100);
@@ -104,6 +105,24 @@ describe('report.html in Chromium', () => {
     expect(bars.length).toBeGreaterThan(0);
     for (const bar of bars) expect((await bar.boundingBox())?.width).toBeGreaterThan(0);
     expect(await page.locator('svg.strip-chart circle.dot').count()).toBeGreaterThan(100);
+    await page.close();
+  });
+
+  it('shows the "what to fix first" list above the fold, without scrolling', async () => {
+    const { page } = await openReport(buildReport({ partial: true }));
+    const viewport = page.viewportSize()!;
+    const list = page.locator('#fix-first');
+    expect(await list.isVisible()).toBe(true);
+    const heading = await page.getByRole('heading', { name: 'What to fix first' }).boundingBox();
+    const items = await list.locator('li').all();
+    expect(items.length).toBeGreaterThan(2);
+    const first = await items[0]!.boundingBox();
+    const third = await items[2]!.boundingBox();
+    for (const box of [heading, first, third]) {
+      expect(box!.y).toBeGreaterThanOrEqual(0);
+      expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height);
+    }
+    expect(await page.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY)).toBe(0);
     await page.close();
   });
 

@@ -30,7 +30,7 @@ function startTags(page: string): Tag[] {
 }
 
 const PAGE_TAGS = new Set(
-  'html head meta link title style body header h1 h2 h3 h4 div span p strong dl dt dd ul li code pre nav a main section article table caption thead tbody tr th td details summary footer wbr svg g rect text circle line desc'.split(' '),
+  'html head meta link title style body header h1 h2 h3 h4 div span p strong dl dt dd ul ol li br code pre nav a main section article table caption thead tbody tr th td details summary footer wbr svg g rect text circle line desc'.split(' '),
 );
 
 function between(page: string, start: string, end: string): string {
@@ -87,7 +87,6 @@ describe('renderHtml', () => {
     expect(page).toContain('&lt;script&gt;window.__pwned = true&lt;/script&gt;');
     expect(page).toContain('&lt;img src=x onerror=&quot;window.__pwned = true&quot;&gt;');
     expect(page).toContain('&quot;\\&quot;quotes\\&quot; and &#39;apostrophes&#39;&quot;');
-    expect(page).toContain('&amp;amp; &amp;lt;b&amp;gt; &amp;#60;');
     expect(page).toContain('closes ]]&gt; a CDATA section');
     expect(page).toContain(HOSTILE.emoji);
   });
@@ -121,45 +120,50 @@ describe('renderHtml', () => {
     expect(coverage).toContain('<tr><th scope="row">mapping-wide</th><td><code>/<wbr>resources/<wbr>Knowledge/<wbr>2</code></td></tr>');
   });
 
-  it('shows what the v1 requests got straight from v2, apart from the gateway results', () => {
+  it('shows what the v1 requests got straight from v2, collapsed below the gateway results', () => {
     const report = buildReport();
     const page = renderHtml(report);
     const getById = between(page, '<article class="scenario" id="scenario-2"', '</article>');
-    const direct = getById.slice(getById.indexOf('Straight to v2'));
-    expect(direct).toContain('<span class="badge outcome-different">different</span>');
-    expect(direct).toContain('<th scope="col">v2 value</th>');
-    expect(count(direct, '<tr class="row-unexplained">')).toBe(2);
+    const direct = getById.slice(getById.indexOf('<details class="direct">'));
+    expect(direct).toContain('Straight to v2, without the gateway: <span class="badge outcome-different">different</span> (2 differences)');
+    expect(direct).toContain('<li><code>/<wbr>body/<wbr>id</code>: v1 <code>42</code>, v2 <code>&quot;42&quot;</code></li>');
     const timedOut = between(page, '<article class="scenario" id="scenario-5"', '</article>');
     expect(timedOut.slice(timedOut.indexOf('Straight to v2'))).toContain('<pre>v2 timed out after 5000 ms: &lt;script&gt;');
     const update = between(page, '<article class="scenario" id="scenario-6"', '</article>');
     expect(update).toContain('No differences: v1 clients could call v2 directly.');
   });
 
-  it('shows every difference with v1 and gateway values side by side and its label', () => {
+  it('shows unexplained differences with both values side by side, and explained ones and noise collapsed', () => {
     const report = buildReport();
     const page = renderHtml(report);
-    const direct = report.scenarios.flatMap((scenario) => scenario.direct?.differences ?? []);
-    for (const label of ['explained', 'noise', 'unexplained'] as const) {
-      const expected = allDifferences(report, label).length + direct.filter((difference) => difference.label === label).length;
-      expect(count(page, `<span class="badge label-${label}">${label}</span>`)).toBe(expected);
-      expect(count(page, `<tr class="row-${label}">`)).toBe(expected);
-    }
-    expect(page).toContain(
-      '<td class="value"><pre>3</pre></td>\n<td class="value"><pre>&quot;3&quot;</pre></td>',
-    );
+    expect(count(page, '<tr class="row-unexplained">')).toBe(allDifferences(report, 'unexplained').length);
+    expect(count(page, '<tr class="row-explained">') + count(page, '<tr class="row-noise">')).toBe(0);
+    const settled = allDifferences(report, 'explained').length + allDifferences(report, 'noise').length;
+    expect(count(page, '<li><span class="badge label-explained">') + count(page, '<li><span class="badge label-noise">')).toBe(settled);
+    expect(page).toContain('<details class="settled"><summary>3 explained or noise</summary>');
+    expect(page).toContain('<td class="value"><pre>3</pre></td>\n<td class="value"><pre>&quot;3&quot;</pre></td>');
     expect(page).toContain('<td class="value"><pre>&quot;12&quot;</pre></td>\n<td class="value"><pre>(absent)</pre></td>');
   });
 
-  it('puts unexplained differences first within a scenario', () => {
-    const article = between(renderHtml(buildReport()), '<article class="scenario" id="scenario-3"', '</article>');
-    const order = [...article.matchAll(/<tr class="row-(\w+)">/g)].map((match) => match[1]);
-    expect(order).toEqual(['unexplained', 'unexplained', 'explained', 'noise']);
+  it('lists scenarios by severity: errors, then the most unexplained differences, then the rest', () => {
+    const overview = between(renderHtml(buildReport()), '<table class="scenario-overview">', '</table>');
+    const order = [...overview.matchAll(/<a href="#scenario-(\d+)">/g)].map((match) => Number(match[1]));
+    expect(order).toEqual([5, 4, 3, 2, 1, 6]);
+  });
+
+  it('opens with what to fix first, and greys out zero counts', () => {
+    const page = renderHtml(buildReport());
+    const top = between(page, '<section id="fix-first"', '</section>');
+    expect(page.indexOf('<section id="fix-first"')).toBeLessThan(page.indexOf('<main>'));
+    expect(top).toContain('<li><strong>1 scenario could not be judged</strong>');
+    expect(top).toContain('body.count: 1 scenario (intermittent), endpoints knowledge.update, search');
+    expect(renderHtml(buildReport({ scenarios: [buildScenario('clean')] }))).toContain('<span class="badge zero">0 different</span>');
   });
 
   it('caps huge values and difference lists', () => {
-    const differences = Array.from({ length: HTML_LIMITS.differencesPerScenario + 3 }, (_, i) => buildDifference(`/body/${i}`, 'noise', { v1: 'v'.repeat(10_000), actual: i }));
-    const page = renderHtml(buildReport({ scenarios: [buildScenario('big', { differences })] }));
-    expect(count(page, '<tr class="row-noise">')).toBe(HTML_LIMITS.differencesPerScenario);
+    const differences = Array.from({ length: HTML_LIMITS.differencesPerScenario + 3 }, (_, i) => buildDifference(`/body/${i}`, 'unexplained', { v1: 'v'.repeat(10_000), actual: i }));
+    const page = renderHtml(buildReport({ scenarios: [buildScenario('big', { outcome: 'different', differences })] }));
+    expect(count(page, '<tr class="row-unexplained">')).toBe(HTML_LIMITS.differencesPerScenario);
     expect(page).toContain('…and 3 more differences in report.json.');
     expect(page).not.toContain('v'.repeat(HTML_LIMITS.valueChars));
   });
@@ -170,25 +174,25 @@ describe('renderHtml', () => {
     expect(page).toContain('gateway, step 0: <pre>expected header x-total-count, got none |pipes| split | cells</pre>');
   });
 
-  it('draws latency charts as labelled inline SVG with a bar per target and percentile', () => {
+  it('draws latency charts as labelled inline SVG for the scenarios that failed, one line of p50s for the rest', () => {
     const report = buildReport();
     const page = renderHtml(report);
-    const withLatency = report.scenarios.filter((scenario) => Object.keys(scenario.latency).length > 0);
-    // Per scenario a percentile chart and a sample strip, plus the endpoint ratio chart.
-    expect(count(page, '<svg ')).toBe(withLatency.length * 2 + 1);
-    expect(count(page, 'role="img"')).toBe(withLatency.length * 2 + 1);
+    const charted = report.scenarios.filter((scenario) => Object.keys(scenario.latency).length > 0 && (scenario.outcome === 'different' || scenario.outcome === 'error'));
+    // Per failed scenario a percentile chart and a sample strip, plus the endpoint ratio chart.
+    expect(count(page, '<svg ')).toBe(charted.length * 2 + 1);
+    expect(count(page, 'role="img"')).toBe(charted.length * 2 + 1);
     const chart = between(page, '<svg xmlns="http://www.w3.org/2000/svg" class="chart percentile-chart"', '</svg>');
-    expect(chart).toContain('<title id="scenario-1-percentiles-title">Latency percentiles of execute answers 410</title>');
-    // execute answers 410 measured v1 and gateway: two bars for each of p50, p95, p99.
-    expect(count(chart, '<rect class="bar"')).toBe(6);
-    const gatewayP95 = report.scenarios[0]?.latency.gateway?.p95 ?? Number.NaN;
-    expect(chart).toContain(`<title>gateway p95: ${Number(gatewayP95.toFixed(1))} ms</title>`);
+    expect(chart).toContain('<title id="scenario-5-percentiles-title">Latency percentiles of search times out</title>');
     const strip = between(page, 'class="chart strip-chart"', '</svg>');
-    expect(count(strip, '<circle class="dot"')).toBe(40);
+    expect(count(strip, '<circle class="dot"')).toBe(5);
+    const list = between(page, '<article class="scenario" id="scenario-3"', '</article>');
+    expect(count(list, '<rect class="bar"')).toBe(12);
+    const execute = between(page, '<article class="scenario" id="scenario-1"', '</article>');
+    expect(execute).toMatch(/<p class="muted">Latency p50: v1 [\d.]+ ms \(20 samples\) · gateway [\d.]+ ms \(20 samples\)<\/p>/);
   });
 
   it('draws all four targets where they were measured, in a fixed order', () => {
-    const article = between(renderHtml(buildReport()), '<article class="scenario" id="scenario-2"', '</article>');
+    const article = between(renderHtml(buildReport()), '<article class="scenario" id="scenario-3"', '</article>');
     const rows = [...between(article, 'class="chart strip-chart"', '</svg>').matchAll(/<g class="t-([\w-]+)">/g)].map((match) => match[1]);
     expect(rows).toEqual(['v1', 'gateway', 'direct', 'v2-floor']);
   });

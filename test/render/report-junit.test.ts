@@ -33,7 +33,28 @@ describe('renderJunit', () => {
     const suite = elementsNamed(parse(report), 'testsuite')[0]!;
     expect(suite.attributes.name).toBe(report.suite);
     expect(elementsNamed(suite, 'testcase').map((node) => node.attributes.name)).toEqual(report.scenarios.map((scenario) => scenario.name));
-    expect(suite.attributes).toMatchObject({ tests: '6', failures: '2', errors: '1', skipped: '0', time: '42.500', timestamp: '2026-03-02T10:15:00.000Z' });
+    // The fixture's "update knowledge" is a known gap: skipped, with its reason.
+    expect(suite.attributes).toMatchObject({ tests: '6', failures: '2', errors: '1', skipped: '1', time: '42.500', timestamp: '2026-03-02T10:15:00.000Z' });
+    expect(elementsNamed(testcase(parse(report), 'update knowledge'), 'skipped')[0]!.attributes.message).toMatch(/^known gap: /);
+  });
+
+  it('gives every testcase the time its requests took', () => {
+    const report = buildReport();
+    for (const scenario of report.scenarios) {
+      const ms = Object.values(scenario.latency).reduce((sum, summary) => sum + summary!.values.reduce((a, b) => a + b, 0), 0);
+      expect(testcase(parse(report), scenario.name).attributes.time).toBe((ms / 1000).toFixed(3));
+    }
+  });
+
+  it('fails a case of its own for an endpoint blocked by latency alone', () => {
+    const report = buildReport();
+    const slow = report.endpoints.find((e) => e.id === 'knowledge.update')!;
+    Object.assign(slow, { verdict: 'blocked', latencyRatio: 3.5, components: slow.components.map((c) => (c.name === 'latency' ? { ...c, value: 0.25, detail: 'p50 gateway 35 ms, v1 10 ms' } : c)) });
+    const root = parse(report);
+    const suite = elementsNamed(root, 'testsuite')[0]!;
+    expect(suite.attributes).toMatchObject({ tests: '7', failures: '3' });
+    const failure = elementsNamed(testcase(root, 'latency: knowledge.update'), 'failure')[0]!;
+    expect(failure.attributes).toMatchObject({ type: 'latency', message: 'latency ratio 3.5 over the threshold 2' });
   });
 
   it('uses the first endpoint as classname, or the suite when the scenario hit none', () => {

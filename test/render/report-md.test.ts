@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CompatReport, Difference } from '../../src/core/model/report.js';
 import { MARKDOWN_LIMITS, renderMarkdown } from '../../src/render/report-md.js';
-import { allDifferences, buildDifference, buildEmptyReport, buildReport, buildScenario, HOSTILE } from './fixtures.js';
+import { buildDifference, buildEmptyReport, buildReport, buildScenario, HOSTILE } from './fixtures.js';
 import { markdownTables, outsideCode, unescapedPositions, type MarkdownTable } from './markdown-structure.js';
 
 /** GitHub rejects pull-request comments longer than this. */
@@ -68,28 +68,43 @@ describe('renderMarkdown', () => {
   });
 
   it('tells how many scenarios would pass straight to v2, when the run measured it', () => {
-    expect(renderMarkdown(buildReport())).toContain('- **Straight to v2** (no gateway): 1 of 4 scenarios identical or equivalent');
+    expect(renderMarkdown(buildReport())).toContain('- **Straight to v2** (`--direct`, no gateway): 1 of 4 scenarios identical or equivalent');
     const withoutDirect = buildReport();
     for (const scenario of withoutDirect.scenarios) delete scenario.direct;
     expect(renderMarkdown(withoutDirect)).not.toContain('Straight to v2');
   });
 
-  it('shows each unexplained difference with pointer, both values and endpoint, and no other label', () => {
+  it('groups unexplained differences by place across scenarios, most scenarios first, with one example', () => {
     const report = buildReport();
-    const table = tableWithHeader(renderMarkdown(report), 'Pointer');
-    expect(table.header).toEqual(['Pointer', 'v1 value', 'Actual value', 'Endpoint', 'Scenario']);
-    expect(table.rows.map((row) => row[0])).toEqual(allDifferences(report, 'unexplained').map((difference) => `\`${difference.pointer}\``));
-    expect(table.rows).toContainEqual(['`/body/count`', '`3`', '`"3"`', '`search`', `search ${HOSTILE.emoji}`]);
-    expect(table.rows[1]?.slice(0, 4)).toEqual(['`/headers/x-total-count`', '`"12"`', '`(absent)`', '`knowledge.list`']);
+    const table = tableWithHeader(renderMarkdown(report), 'Place');
+    expect(table.header).toEqual(['Place', 'Scenarios', 'Times', 'Endpoints', 'Written by', 'Example (v1 → actual)']);
+    expect(table.rows.map((row) => row[0])).toEqual(report.rootCauses!.map((cause) => `\`${cause.place}\``));
+    expect(table.rows).toContainEqual(['`body.count`', '1', '1', '`knowledge.update`, `search`', '`move /endpoints/2/response/1`', `search ${HOSTILE.emoji}: \`3\` → \`"3"\` (intermittent)`]);
+
+    const missing = (name: string) => buildScenario(name, { endpoints: ['knowledge.list'], outcome: 'different', differences: [buildDifference('/headers/x-total-count', 'unexplained', { v1: '12', endpoint: 'knowledge.list', step: 0 })] });
+    const once = buildScenario('once', { endpoints: ['search'], outcome: 'different', differences: [buildDifference('/body/results/3/id', 'unexplained', { v1: 3, actual: '3', endpoint: 'search', step: 0 })] });
+    const grouped = tableWithHeader(renderMarkdown(buildReport({ scenarios: [once, missing('a'), missing('b'), missing('c')] })), 'Place');
+    expect(grouped.rows.map((row) => row.slice(0, 3))).toEqual([
+      ['`headers.x-total-count`', '3', '3'],
+      ['`body.results[].id`', '1', '1'],
+    ]);
   });
 
-  it('caps the unexplained differences and says how many more there are', () => {
-    const differences: Difference[] = Array.from({ length: 45 }, (_, i) => buildDifference(`/body/items/${String(i).padStart(2, '0')}`, 'unexplained', { v1: i, actual: `${i}` }));
+  it('caps the places and says how many more there are', () => {
+    const differences: Difference[] = Array.from({ length: 45 }, (_, i) => buildDifference(`/body/item_${String(i).padStart(2, '0')}`, 'unexplained', { v1: i, actual: `${i}` }));
     const report = buildReport({ scenarios: [buildScenario('many', { endpoints: ['knowledge.list'], outcome: 'different', differences })] });
     const markdown = renderMarkdown(report);
-    expect(tableWithHeader(markdown, 'Pointer').rows).toHaveLength(MARKDOWN_LIMITS.differences);
-    expect(markdown).toContain('### Unexplained differences (45)');
-    expect(markdown).toContain(`and ${45 - MARKDOWN_LIMITS.differences} more differences`);
+    expect(tableWithHeader(markdown, 'Place').rows).toHaveLength(MARKDOWN_LIMITS.differences);
+    expect(markdown).toContain('### Unexplained differences (45, at 45 places)');
+    expect(markdown).toContain(`and ${45 - MARKDOWN_LIMITS.differences} more places`);
+  });
+
+  it('opens with what to fix first and a link to report.html', () => {
+    const markdown = renderMarkdown(buildReport());
+    const top = section(markdown, 'What to fix first');
+    expect(markdown.indexOf('### What to fix first')).toBeLessThan(markdown.indexOf('### Endpoints'));
+    expect(top).toMatch(/^1\. \*\*1 scenario could not be judged\*\*/m);
+    expect(top).toContain('[report.html](report.html)');
   });
 
   it('says so when nothing is unexplained', () => {
@@ -100,8 +115,8 @@ describe('renderMarkdown', () => {
   it('truncates long values', () => {
     const long = 'x'.repeat(5000);
     const report = buildReport({ scenarios: [buildScenario('long', { outcome: 'different', differences: [buildDifference('/body', 'unexplained', { v1: long, actual: long })] })] });
-    const row = tableWithHeader(renderMarkdown(report), 'Pointer').rows[0] ?? [];
-    expect(row[1]).toBe(`\`"${'x'.repeat(MARKDOWN_LIMITS.valueChars - 2)}…\``);
+    const row = tableWithHeader(renderMarkdown(report), 'Place').rows[0] ?? [];
+    expect(row[5]).toContain(`\`"${'x'.repeat(MARKDOWN_LIMITS.valueChars - 2)}…\``);
   });
 
   it('lists scenario errors and failed expectations', () => {
@@ -135,7 +150,7 @@ describe('renderMarkdown', () => {
     expect(tags.filter((tag) => !OWN_TAGS.has(tag))).toEqual([]);
     // The only live bracket is the alert marker; the only live backticks were fences, now removed.
     const brackets = unescapedPositions(markup, '[').map((at) => markup.slice(at, at + 10));
-    expect(brackets.filter((text) => !text.startsWith('[!WARNING]') && !text.startsWith('[code]'))).toEqual([]);
+    expect(brackets.filter((text) => !text.startsWith('[!WARNING]') && !text.startsWith('[code]') && !text.startsWith('[report.ht'))).toEqual([]);
     expect(unescapedPositions(markup, '`')).toEqual([]);
     expect(markup).not.toContain('@octocat');
     expect(markup).not.toContain('](https://evil.example');
