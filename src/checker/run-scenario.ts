@@ -60,8 +60,17 @@ export interface ScenarioTiming {
   resets: number;
 }
 
+/**
+ * Asked of the gateway once per measured round: a route no mapping has, so the gateway answers it
+ * itself. Its time is what one hop through the gateway costs right now, the allowance the latency
+ * ratio grants for the hop a gateway necessarily adds (on a busy machine far more than 1 ms).
+ */
+export const HOP_PROBE_PATH = '/.well-known/api-compat/hop';
+
 export interface ScenarioRun {
   timing: ScenarioTiming;
+  /** Times of the hop probe, per measured round. */
+  hops: Array<{ round: number; ms: number }>;
   evidence: ScenarioEvidence;
   samples: LatencySample[];
   requests: RequestOutcome[];
@@ -125,6 +134,16 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
   const exercised = new Set<string>();
   const timing: ScenarioTiming = { reset: 0, v1: 0, gateway: 0, direct: 0, floor: 0, resets: 0 };
   let completedRounds = 0;
+  const hops: ScenarioRun['hops'] = [];
+  const probeHop = async (round: number) => {
+    try {
+      const answer = await targets.gateway.send({ method: 'GET', target: HOP_PROBE_PATH, headers: {} }, stop);
+      hops.push({ round, ms: answer.ms });
+    } catch (failure) {
+      // Only a measurement: a gateway that will not answer it keeps the configured allowance.
+      if (!(failure instanceof TargetFailure)) throw failure;
+    }
+  };
   let judged: { v1: RunRecord; gateway: RunRecord; direct?: { v1: RunRecord; run: RunRecord } } | undefined;
   let error: string | undefined;
 
@@ -224,6 +243,7 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
       tally('gateway', gateway);
       stopOn(gateway);
       measure('gateway', timed(gateway), true, round);
+      await probeHop(round);
       let direct: RunRecord | undefined;
       if (!unrestored) {
         if (round === 0 && targets.direct) {
@@ -309,7 +329,7 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
         }
       : {},
   };
-  return { evidence: { result, judgements, exercised: [...exercised] }, samples, requests, floorFailures, secrets: [...secrets], timing };
+  return { evidence: { result, judgements, exercised: [...exercised] }, samples, requests, floorFailures, secrets: [...secrets], timing, hops };
 }
 
 function directComparison(v1: ComparedView[], direct: ComparedView[], record: RunRecord, matcherAt: MatcherLookup): NonNullable<NonNullable<JudgeInput['judged']>['direct']> {

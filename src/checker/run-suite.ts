@@ -80,6 +80,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
   const timing: SuiteTiming = { reset: 0, v1: 0, gateway: 0, direct: 0, floor: 0, resets: 0, scenarios: [] };
   const evidence: ScenarioEvidence[] = [];
   const samples: LatencySample[] = [];
+  const hops: ScenarioRun['hops'] = [];
   const requests: RequestOutcome[] = [];
   const floorFailures: ScenarioRun['floorFailures'] = [];
   const secrets = new Set<string>();
@@ -99,6 +100,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
       for (const key of ['reset', 'v1', 'gateway', 'direct', 'floor', 'resets'] as const) timing[key] += run.timing[key];
       timing.scenarios.push({ name: scenario.name, ...run.timing });
       samples.push(...run.samples);
+      hops.push(...run.hops);
       requests.push(...run.requests);
       floorFailures.push(...run.floorFailures);
       run.secrets.forEach((secret) => secrets.add(secret));
@@ -142,7 +144,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
     table: options.table,
     inventory,
     scenarios: evidence,
-    measurements: measurementsOf(samples, requests, floorFailures, settings.latencyAllowanceMs),
+    measurements: measurementsOf(samples, requests, floorFailures, settings.latencyAllowanceMs, hops),
     unmapped: unmappedRoutes(evidence, options.table),
     options: {
       performanceThreshold: settings.performanceThreshold,
@@ -205,7 +207,7 @@ async function schedule(scenarios: CompiledScenario[], limit: number, stop: Abor
 }
 
 /** The judged gateway/v1 ratio of p50s in each measured round that has samples of both. */
-function roundRatios(samples: LatencySample[], allowanceMs: number): number[] {
+function roundRatios(samples: LatencySample[], allowanceIn: (round: number) => number): number[] {
   const byRound = new Map<number, { v1: number[]; gateway: number[] }>();
   for (const sample of samples) {
     if (sample.target !== 'v1' && sample.target !== 'gateway') continue;
@@ -215,7 +217,7 @@ function roundRatios(samples: LatencySample[], allowanceMs: number): number[] {
   }
   return [...byRound.entries()]
     .sort(([a], [b]) => a - b)
-    .flatMap(([, { v1, gateway }]) => (v1.length && gateway.length ? [judgedLatencyRatio(median(gateway), median(v1), allowanceMs)] : []));
+    .flatMap(([round, { v1, gateway }]) => (v1.length && gateway.length ? [judgedLatencyRatio(median(gateway), median(v1), allowanceIn(round))] : []));
 }
 
 function median(values: number[]): number {
@@ -224,7 +226,17 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-function measurementsOf(samples: LatencySample[], requests: RequestOutcome[], floorFailures: ScenarioRun['floorFailures'], latencyAllowanceMs: number): Map<string, EndpointMeasurements> {
+function measurementsOf(
+  samples: LatencySample[],
+  requests: RequestOutcome[],
+  floorFailures: ScenarioRun['floorFailures'],
+  latencyAllowanceMs: number,
+  hops: ScenarioRun['hops'],
+): Map<string, EndpointMeasurements> {
+  const hopMs = hops.length ? median(hops.map((hop) => hop.ms)) : undefined;
+  const hopByRound = new Map<number, number[]>();
+  for (const hop of hops) hopByRound.set(hop.round, [...(hopByRound.get(hop.round) ?? []), hop.ms]);
+  const allowanceIn = (round: number) => Math.max(latencyAllowanceMs, median(hopByRound.get(round) ?? [0]));
   const measurements = new Map<string, EndpointMeasurements>();
   const entry = (endpoint: string) => {
     let found = measurements.get(endpoint);
@@ -252,7 +264,8 @@ function measurementsOf(samples: LatencySample[], requests: RequestOutcome[], fl
     const v1 = byTarget.get(`${endpoint}\u0000v1`) ?? [];
     const gateway = byTarget.get(`${endpoint}\u0000gateway`) ?? [];
     if (v1.length && gateway.length) found.samples = { v1: v1.length, gateway: gateway.length };
-    found.roundRatios = roundRatios(samples.filter((sample) => sample.endpoint === endpoint), latencyAllowanceMs);
+    found.roundRatios = roundRatios(samples.filter((sample) => sample.endpoint === endpoint), allowanceIn);
+    if (hopMs !== undefined) found.hopMs = Math.round(hopMs * 1000) / 1000;
   }
   for (const request of requests) {
     const tally = entry(request.endpoint).requests[request.target];

@@ -76,6 +76,16 @@ describe('endpoint readiness', () => {
     expect(scoreEndpoint(evidence({ p50: { v1: 0.3, gateway: 1.2 }, roundRatios: [4, 4, 4] }), { ...options, latencyAllowanceMs: 0 }).verdict).toBe('blocked');
   });
 
+  it('grants the measured hop through the gateway when it costs more than the configured allowance', () => {
+    // A busy machine: v1 answers in 4 ms, a hop through the gateway costs 5 ms, the gateway 12 ms.
+    const busy = (hopMs?: number) => scoreEndpoint(evidence({ p50: { v1: 4, gateway: 12 }, roundRatios: [3, 3, 3], ...(hopMs !== undefined ? { hopMs } : {}) }), options);
+    expect(busy().latencyRatio).toBe(2.4);
+    expect(busy(5).latencyRatio).toBe(1.33);
+    expect(busy(5).verdict).toBe('ready-via-gateway');
+    expect(busy(5).components.find((c) => c.name === 'latency')!.detail).toMatch(/judged 12 \/ \(4 \+ 5\) = 1\.33 .*one hop through the gateway took 5 ms \(p50\)/);
+    expect(busy(0.2).latencyRatio).toBe(2.4);
+  });
+
   it('blocks on latency only when the ratio holds across rounds; otherwise warns, saying how many samples', () => {
     const slow = (roundRatios: number[]) => scoreEndpoint(evidence({ p50: { v1: 10, gateway: 33 }, roundRatios, samples: { v1: 30, gateway: 30 } }), options);
     expect(slow([3, 3, 1, 3]).verdict).toBe('blocked');
@@ -149,7 +159,8 @@ describe('overall readiness', () => {
     const text = formulaText({ performanceThreshold: 1.5, latencyAllowanceMs: 2, directRan: false });
     expect(text).toContain('100 × fidelity × (1 − 0.2 × (1 − coverage) − 0.15 × (1 − latency) − 0.15 × (1 − error-rate))');
     expect(text).toContain('An endpoint with fidelity 0 scores 0');
-    expect(text).toContain('r = gateway p50 / (v1 p50 + 2 ms)');
+    expect(text).toContain('r = gateway p50 / (v1 p50 + allowance)');
+    expect(text).toContain('allowance is 2 ms (latencyAllowanceMs) or, when larger, the p50 time of one hop through the gateway');
     expect(text).toContain('1 when r ≤ 1.5 (performanceThreshold), falling linearly to 0 at r = 3');
   });
 });

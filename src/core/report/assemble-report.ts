@@ -18,6 +18,8 @@ export interface EndpointMeasurements {
   samples?: { v1: number; gateway: number };
   /** The judged latency ratio per measured round. */
   roundRatios?: number[];
+  /** p50 of one hop through the gateway, measured during the run. */
+  hopMs?: number;
   requests: { v1: RequestTally; gateway: RequestTally };
   /** Why the v2 floor failed for this endpoint (the first time), if it ever did. */
   floorFailure?: string;
@@ -69,6 +71,7 @@ export function assembleReport(input: AssembleInput): CompatReport {
       p50: measured?.p50 ?? {},
       ...(measured?.samples ? { samples: measured.samples } : {}),
       ...(measured?.roundRatios ? { roundRatios: measured.roundRatios } : {}),
+      ...(measured?.hopMs !== undefined ? { hopMs: measured.hopMs } : {}),
       requests: measured?.requests ?? NO_REQUESTS(),
       ...(measured?.floorFailure ? { floorFailure: measured.floorFailure } : {}),
       unexplained: unexplained.get(id) ?? 0,
