@@ -33,6 +33,8 @@ export interface ScenarioRunOptions {
   /** Measured rounds (the first is also the judged one). */
   repeat: number;
   warmup: number;
+  /** The least the gateway's hop is granted, per request (--latency-allowance). */
+  latencyAllowanceMs: number;
   stop: AbortSignal;
 }
 
@@ -71,6 +73,12 @@ export interface ScenarioRun {
   timing: ScenarioTiming;
   /** Times of the hop probe, per measured round. */
   hops: Array<{ round: number; ms: number }>;
+  /**
+   * What the gateway is judged against, per v1 sample: v1's time plus that round's hop through
+   * the gateway (at least the configured allowance). Sample by sample, so the baseline meets as
+   * many hops, and as many of a busy machine's stalls, as the gateway does.
+   */
+  baselines: Array<{ endpoint: string; round: number; ms: number }>;
   evidence: ScenarioEvidence;
   samples: LatencySample[];
   requests: RequestOutcome[];
@@ -135,6 +143,7 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
   const timing: ScenarioTiming = { reset: 0, v1: 0, gateway: 0, direct: 0, floor: 0, resets: 0 };
   let completedRounds = 0;
   const hops: ScenarioRun['hops'] = [];
+  const baselines: ScenarioRun['baselines'] = [];
   const probeHop = async (round: number) => {
     try {
       const answer = await targets.gateway.send({ method: 'GET', target: HOP_PROBE_PATH, headers: {} }, stop);
@@ -244,6 +253,8 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
       stopOn(gateway);
       measure('gateway', timed(gateway), true, round);
       await probeHop(round);
+      const hop = hops.at(-1)?.round === round ? hops.at(-1)!.ms : 0;
+      v1.steps.forEach(({ response }, step) => baselines.push({ endpoint: endpoints[step]!.id, round, ms: response.ms + Math.max(options.latencyAllowanceMs, hop) }));
       let direct: RunRecord | undefined;
       if (!unrestored) {
         if (round === 0 && targets.direct) {
@@ -329,7 +340,7 @@ export async function runScenario(scenario: CompiledScenario, options: ScenarioR
         }
       : {},
   };
-  return { evidence: { result, judgements, exercised: [...exercised] }, samples, requests, floorFailures, secrets: [...secrets], timing, hops };
+  return { evidence: { result, judgements, exercised: [...exercised] }, samples, requests, floorFailures, secrets: [...secrets], timing, hops, baselines };
 }
 
 function directComparison(v1: ComparedView[], direct: ComparedView[], record: RunRecord, matcherAt: MatcherLookup): NonNullable<NonNullable<JudgeInput['judged']>['direct']> {

@@ -10,7 +10,6 @@ import { runReset } from './reset.js';
 import { runScenario, UNMAPPED_PREFIX, type LatencySample, type RequestOutcome, type ScenarioRun, type ScenarioTiming } from './run-scenario.js';
 import { openTargets, type TargetOptions } from './targets.js';
 import { summarizeLatency } from './timing.js';
-import { judgedLatencyRatio } from '../core/scoring/readiness.js';
 
 export const CHECK_DEFAULTS = { repeat: 10, warmup: 2, concurrency: 1, timeoutMs: 10_000, performanceThreshold: 2.0, latencyAllowanceMs: 1 } as const;
 
@@ -81,6 +80,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
   const evidence: ScenarioEvidence[] = [];
   const samples: LatencySample[] = [];
   const hops: ScenarioRun['hops'] = [];
+  const baselines: ScenarioRun['baselines'] = [];
   const requests: RequestOutcome[] = [];
   const floorFailures: ScenarioRun['floorFailures'] = [];
   const secrets = new Set<string>();
@@ -94,6 +94,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
         targets,
         repeat: repeatFor(scenario),
         warmup: settings.warmup,
+        latencyAllowanceMs: settings.latencyAllowanceMs,
         stop: options.stop,
       });
       evidence.push(run.evidence);
@@ -101,6 +102,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
       timing.scenarios.push({ name: scenario.name, ...run.timing });
       samples.push(...run.samples);
       hops.push(...run.hops);
+      baselines.push(...run.baselines);
       requests.push(...run.requests);
       floorFailures.push(...run.floorFailures);
       run.secrets.forEach((secret) => secrets.add(secret));
@@ -144,7 +146,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<CompatReport> 
     table: options.table,
     inventory,
     scenarios: evidence,
-    measurements: measurementsOf(samples, requests, floorFailures, settings.latencyAllowanceMs, hops),
+    measurements: measurementsOf(samples, requests, floorFailures, hops, baselines),
     unmapped: unmappedRoutes(evidence, options.table),
     options: {
       performanceThreshold: settings.performanceThreshold,
@@ -206,18 +208,14 @@ async function schedule(scenarios: CompiledScenario[], limit: number, stop: Abor
   await Promise.all(inFlight);
 }
 
-/** The judged gateway/v1 ratio of p50s in each measured round that has samples of both. */
-function roundRatios(samples: LatencySample[], allowanceIn: (round: number) => number): number[] {
-  const byRound = new Map<number, { v1: number[]; gateway: number[] }>();
-  for (const sample of samples) {
-    if (sample.target !== 'v1' && sample.target !== 'gateway') continue;
-    let round = byRound.get(sample.round);
-    if (!round) byRound.set(sample.round, (round = { v1: [], gateway: [] }));
-    round[sample.target].push(sample.ms);
-  }
-  return [...byRound.entries()]
-    .sort(([a], [b]) => a - b)
-    .flatMap(([round, { v1, gateway }]) => (v1.length && gateway.length ? [judgedLatencyRatio(median(gateway), median(v1), allowanceIn(round))] : []));
+/** The judged ratio in each measured round: the gateway's median against the baseline's (v1 plus a hop). */
+function roundRatios(gateway: LatencySample[], baseline: ScenarioRun['baselines']): number[] {
+  const rounds = [...new Set(gateway.map((sample) => sample.round))].sort((a, b) => a - b);
+  return rounds.flatMap((round) => {
+    const mine = gateway.filter((sample) => sample.round === round).map((sample) => sample.ms);
+    const theirs = baseline.filter((sample) => sample.round === round).map((sample) => sample.ms);
+    return mine.length && theirs.length ? [median(mine) / median(theirs)] : [];
+  });
 }
 
 function median(values: number[]): number {
@@ -230,13 +228,10 @@ function measurementsOf(
   samples: LatencySample[],
   requests: RequestOutcome[],
   floorFailures: ScenarioRun['floorFailures'],
-  latencyAllowanceMs: number,
   hops: ScenarioRun['hops'],
+  baselines: ScenarioRun['baselines'],
 ): Map<string, EndpointMeasurements> {
   const hopMs = hops.length ? median(hops.map((hop) => hop.ms)) : undefined;
-  const hopByRound = new Map<number, number[]>();
-  for (const hop of hops) hopByRound.set(hop.round, [...(hopByRound.get(hop.round) ?? []), hop.ms]);
-  const allowanceIn = (round: number) => Math.max(latencyAllowanceMs, median(hopByRound.get(round) ?? [0]));
   const measurements = new Map<string, EndpointMeasurements>();
   const entry = (endpoint: string) => {
     let found = measurements.get(endpoint);
@@ -264,7 +259,13 @@ function measurementsOf(
     const v1 = byTarget.get(`${endpoint}\u0000v1`) ?? [];
     const gateway = byTarget.get(`${endpoint}\u0000gateway`) ?? [];
     if (v1.length && gateway.length) found.samples = { v1: v1.length, gateway: gateway.length };
-    found.roundRatios = roundRatios(samples.filter((sample) => sample.endpoint === endpoint), allowanceIn);
+    const baseline = baselines.filter((sample) => sample.endpoint === endpoint);
+    const summary = summarizeLatency(baseline.map((sample) => sample.ms));
+    if (summary) found.p50.baseline = summary.p50;
+    found.roundRatios = roundRatios(
+      samples.filter((sample) => sample.endpoint === endpoint && sample.target === 'gateway'),
+      baseline,
+    );
     if (hopMs !== undefined) found.hopMs = Math.round(hopMs * 1000) / 1000;
   }
   for (const request of requests) {

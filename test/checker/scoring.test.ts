@@ -86,6 +86,14 @@ describe('endpoint readiness', () => {
     expect(busy(0.2).latencyRatio).toBe(2.4);
   });
 
+  it('judges against v1 plus the measured hop sample by sample, when the run measured it', () => {
+    // v1 samples that each met a 9 ms stall on the way through a hop: the baseline p50 is 12 ms.
+    const result = scoreEndpoint(evidence({ p50: { v1: 3, gateway: 18, baseline: 12 }, hopMs: 1, roundRatios: [1.5, 1.5, 1.5] }), options);
+    expect(result.latencyRatio).toBe(1.5);
+    expect(result.verdict).toBe('ready-via-gateway');
+    expect(result.components.find((c) => c.name === 'latency')!.detail).toContain('judged against v1 plus one measured hop through the gateway, sample by sample: 18 / 12 = 1.5');
+  });
+
   it('blocks on latency only when the ratio holds across rounds; otherwise warns, saying how many samples', () => {
     const slow = (roundRatios: number[]) => scoreEndpoint(evidence({ p50: { v1: 10, gateway: 33 }, roundRatios, samples: { v1: 30, gateway: 30 } }), options);
     expect(slow([3, 3, 1, 3]).verdict).toBe('blocked');
@@ -160,7 +168,7 @@ describe('overall readiness', () => {
     expect(text).toContain('100 × fidelity × (1 − 0.2 × (1 − coverage) − 0.15 × (1 − latency) − 0.15 × (1 − error-rate))');
     expect(text).toContain('An endpoint with fidelity 0 scores 0');
     expect(text).toContain('r = gateway p50 / (v1 p50 + allowance)');
-    expect(text).toContain('allowance is 2 ms (latencyAllowanceMs) or, when larger, the p50 time of one hop through the gateway');
+    expect(text).toContain('allowance is 2 ms (latencyAllowanceMs) or, when larger, one hop through the gateway measured during the run');
     expect(text).toContain('1 when r ≤ 1.5 (performanceThreshold), falling linearly to 0 at r = 3');
   });
 });

@@ -14,7 +14,7 @@ export interface ScenarioEvidence {
 }
 
 export interface EndpointMeasurements {
-  p50: { v1?: number; gateway?: number; floor?: number };
+  p50: { v1?: number; gateway?: number; floor?: number; baseline?: number };
   samples?: { v1: number; gateway: number };
   /** The judged latency ratio per measured round. */
   roundRatios?: number[];

@@ -55,7 +55,8 @@ export interface EndpointEvidence {
   judgements: EndpointJudgement[];
   rules: string[];
   exercised: ReadonlySet<string>;
-  p50: { v1?: number; gateway?: number; floor?: number };
+  /** `baseline`: v1's time plus a measured hop through the gateway, sample by sample (see run-scenario). */
+  p50: { v1?: number; gateway?: number; floor?: number; baseline?: number };
   /** Latency samples behind the p50s. */
   samples?: { v1: number; gateway: number };
   /** The judged latency ratio in each measured round (round k of every scenario of the endpoint), in round order. */
@@ -81,7 +82,7 @@ export function scoreEndpoint(evidence: EndpointEvidence, options: ScoringOption
   };
   // A removed endpoint never reaches v2: its latency says nothing about the migration.
   const { v1, gateway, floor } = evidence.removed ? {} : evidence.p50;
-  const latencyRatio = gateway !== undefined && v1 !== undefined ? judgedLatencyRatio(gateway, v1, allowanceOf(evidence, options)) : undefined;
+  const latencyRatio = gateway !== undefined && v1 !== undefined ? ratioOf(evidence, options, gateway, v1) : undefined;
   const overhead = gateway !== undefined && floor !== undefined ? round(gateway - floor, 3) : undefined;
   const measured = {
     ...(latencyRatio !== undefined ? { latencyRatio: round(latencyRatio, 2) } : {}),
@@ -113,7 +114,7 @@ function latencyJudgement(evidence: EndpointEvidence, options: ScoringOptions): 
   if (evidence.removed) return { blocks: false };
   const { v1, gateway } = evidence.p50;
   if (v1 === undefined || gateway === undefined) return { blocks: false };
-  const ratio = judgedLatencyRatio(gateway, v1, allowanceOf(evidence, options));
+  const ratio = ratioOf(evidence, options, gateway, v1);
   if (ratio <= options.performanceThreshold) return { blocks: false };
   const rounds = evidence.roundRatios ?? [];
   const over = rounds.filter((r) => r > options.performanceThreshold).length;
@@ -155,6 +156,12 @@ function allowanceOf(evidence: EndpointEvidence, options: ScoringOptions): numbe
   return Math.max(options.latencyAllowanceMs, evidence.hopMs ?? 0);
 }
 
+/** r: against the measured baseline when there is one, else against v1 p50 plus the allowance. */
+function ratioOf(evidence: EndpointEvidence, options: ScoringOptions, gateway: number, v1: number): number {
+  const baseline = evidence.p50.baseline;
+  return baseline !== undefined && baseline > 0 ? gateway / baseline : judgedLatencyRatio(gateway, v1, allowanceOf(evidence, options));
+}
+
 export function judgedLatencyRatio(gatewayP50: number, v1P50: number, allowanceMs: number): number {
   return gatewayP50 / (v1P50 + allowanceMs);
 }
@@ -166,14 +173,16 @@ function latency(evidence: EndpointEvidence, options: ScoringOptions, overheadUn
   if (v1 === undefined || gateway === undefined) return component('latency', 0, 'no latency samples (every request failed)');
   const threshold = options.performanceThreshold;
   const allowance = allowanceOf(evidence, options);
-  const judged = judgedLatencyRatio(gateway, v1, allowance);
+  const judged = ratioOf(evidence, options, gateway, v1);
+  const baseline = evidence.p50.baseline;
+  const against = baseline !== undefined && baseline > 0 ? `judged against v1 plus one measured hop through the gateway, sample by sample: ${fmt(gateway)} / ${fmt(baseline)}` : `judged ${fmt(gateway)} / (${fmt(v1)} + ${fmt(allowance)})`;
   const value = judged <= threshold ? 1 : (2 * threshold - judged) / threshold;
   const samples = evidence.samples ? ` from ${evidence.samples.gateway} gateway and ${evidence.samples.v1} v1 samples` : '';
   const rounds = evidence.roundRatios?.length ? ` over ${evidence.roundRatios.length} rounds, ${evidence.roundRatios.filter((r) => r > threshold).length} of them over the threshold` : '';
   return component(
     'latency',
     value,
-    `p50 gateway ${fmt(gateway)} ms, v1 ${fmt(v1)} ms (ratio ${fmt(gateway / v1)})${samples}; judged ${fmt(gateway)} / (${fmt(v1)} + ${fmt(allowance)}) = ${fmt(judged)} against threshold ${threshold}${rounds}${evidence.hopMs !== undefined ? `; one hop through the gateway took ${fmt(evidence.hopMs)} ms (p50)` : ''}` +
+    `p50 gateway ${fmt(gateway)} ms, v1 ${fmt(v1)} ms (ratio ${fmt(gateway / v1)})${samples}; ${against} = ${fmt(judged)} against threshold ${threshold}${rounds}${evidence.hopMs !== undefined ? `; one hop through the gateway took ${fmt(evidence.hopMs)} ms (p50)` : ''}` +
       (overheadUnmeasured ? `; gateway overhead not measured: ${overheadUnmeasured}` : ''),
   );
 }
@@ -252,7 +261,7 @@ export function formulaText(options: ScoringOptions): string {
     `endpoint score = 100 × fidelity × (1 − ${WEIGHTS.coverage} × (1 − coverage) − ${WEIGHTS.latency} × (1 − latency) − ${WEIGHTS['error-rate']} × (1 − error-rate)), one decimal; each component is 0..1 and listed with its value and weight (fidelity's weight 1 means it multiplies). An endpoint with fidelity 0 scores 0; the other components only take points off.`,
     'coverage: 0 when the mapping has no endpoint for the v1 route; otherwise the share of the endpoint\'s own mapping rules (request, response, call and error steps) that some scenario exercised, 1 when it has none (removed endpoints: 1).',
     'fidelity: the share of the endpoint\'s scenarios in which every response through the gateway equalled v1\'s except for noise (differs between two v1 calls, ignore rules, matchers) and differences the mapping explains, and met its expectations; for a removed endpoint, the share answered with the configured status. A scenario that could not be judged counts 0. Side effects: a write is judged by what the reads after it show, so a difference in a read (GET, HEAD) that follows writes in the same scenario is charged to the endpoints of the writes before it as well as to the read\'s own. A scenario marked knownGap is reported but counts as faithful.',
-    `latency: r = gateway p50 / (v1 p50 + allowance), over the endpoint's requests in every measured round, where allowance is ${a} ms (latencyAllowanceMs) or, when larger, the p50 time of one hop through the gateway measured during the run (a request the gateway answers itself, once per round); 1 when r ≤ ${t} (performanceThreshold), falling linearly to 0 at r = ${2 * t}; r is also computed per measured round. The allowance stands for the extra hop a gateway is, which on loopback with tiny services, or on a busy machine, otherwise dominates the ratio; r is reported as latencyRatio, the raw p50s in the component's detail. Removed endpoints: 1.`,
+    `latency: r = gateway p50 / (v1 p50 + allowance), over the endpoint's requests in every measured round, where allowance is ${a} ms (latencyAllowanceMs) or, when larger, one hop through the gateway measured during the run (a request the gateway answers itself, once per round); when that hop was measured, v1 p50 + allowance is taken sample by sample: the p50 of (v1 time + that round's hop), so v1's side meets as many hops, and as many stalls of a busy machine, as the gateway's; 1 when r ≤ ${t} (performanceThreshold), falling linearly to 0 at r = ${2 * t}; r is also computed per measured round. The allowance stands for the extra hop a gateway is, which on loopback with tiny services, or on a busy machine, otherwise dominates the ratio; r is reported as latencyRatio, the raw p50s in the component's detail. Removed endpoints: 1.`,
     `error-rate: 1 − ${ERROR_RATE_PENALTY} × max(0, gateway failure rate − v1 failure rate), at least 0; a failure is a 5xx answer or no answer.`,
     'overall score = the mean of endpoint scores weighted by the number of scenarios exercising each; an untested endpoint counts once with score 0.',
     `verdict per endpoint: untested when no scenario exercises it; blocked when coverage is 0, fidelity or error-rate is below 1, or r > ${t} in the whole run and in at least ${LATENCY_HOLD_SHARE * 100} % of at least ${LATENCY_MIN_ROUNDS} measured rounds (r over ${t} otherwise is a warning, not a block); removed when the mapping retires it and the gateway answered as configured; ready when, in addition, the same v1 requests sent unchanged to v2 (--direct) gave v1's answers; ready-via-gateway otherwise. Overall: blocked when any endpoint is blocked; incomplete when the run was interrupted, ran only some tags, or left endpoints untested (unless --allow-untested); ready when every tested endpoint is ready or removed; ready-via-gateway otherwise.`,
