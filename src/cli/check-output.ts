@@ -39,7 +39,13 @@ export function progressPrinter(io: CliIo, verbose = false): (event: ProgressEve
 const OUTCOME_COLOR: Record<ScenarioOutcome, number> = { identical: 32, equivalent: 32, different: 31, error: 33 };
 const VERDICT_COLOR: Record<Verdict | 'incomplete', number> = { incomplete: 33, ready: 32, 'ready-via-gateway': 32, removed: 36, blocked: 31, untested: 33 };
 
-export function printSummary(io: CliIo, report: CompatReport, written: WrittenReport | undefined): void {
+/**
+ * Names a mapping rule by where it sits and what it does (`get-knowledge response step 2 (set)`),
+ * from its pointer into the mapping file; undefined when the pointer says nothing more.
+ */
+export type RuleNamer = (pointer: string) => string | undefined;
+
+export function printSummary(io: CliIo, report: CompatReport, written: WrittenReport | undefined, nameRule: RuleNamer = () => undefined): void {
   const color = paint(io);
   const { summary } = report;
   const lines: string[] = [];
@@ -66,7 +72,7 @@ export function printSummary(io: CliIo, report: CompatReport, written: WrittenRe
   const unexercised = report.unexercisedRules ?? [];
   if (unexercised.length) {
     const more = unexercised.length > LISTED ? ` (and ${unexercised.length - LISTED} more in report.json)` : '';
-    lines.push(`mapping rules no scenario exercised: ${unexercised.slice(0, LISTED).join(', ')}${more}`);
+    lines.push(`mapping rules no scenario exercised: ${unexercised.slice(0, LISTED).map((pointer) => nameRule(pointer) ?? pointer).join(', ')}${more}`);
   }
   const direct = directSummary(report);
   if (direct) lines.push('', `straight to v2 (--direct): ${direct.passing} of ${direct.total} scenarios answered like v1 without the gateway`);

@@ -8,7 +8,8 @@ import type { LoadedSuite } from '../io/load-scenario.js';
 import { REPORT_RENDERERS } from '../io/report-renderers.js';
 import { writeReport, type ReportFormat, type WrittenReport } from '../io/write-report.js';
 import { EXIT, type CliIo } from './cli-io.js';
-import { printSummary, progressPrinter } from './check-output.js';
+import { valueAt } from '../core/mapping/rule-inventory.js';
+import { printSummary, progressPrinter, type RuleNamer } from './check-output.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -84,11 +85,11 @@ export async function executeCheck(request: CheckRequest, io: CliIo): Promise<Ch
   try {
     written = await writeReport(report, { outDir: resolve(io.cwd, request.outDir), formats: request.formats, renderers: REPORT_RENDERERS });
   } catch (error) {
-    printSummary(io, report, undefined);
+    printSummary(io, report, undefined, ruleNamer(request.mapping));
     io.stderr(`api-compat check: could not write the reports to ${request.outDir}: ${(error as Error).message}\n`);
     return { exitCode: EXIT.runtimeFailure, report };
   }
-  printSummary(io, report, written);
+  printSummary(io, report, written, ruleNamer(request.mapping));
   if (report.partial) {
     io.stderr('api-compat check: interrupted; the report holds the scenarios that finished and is marked partial\n');
     return { exitCode: EXIT.runtimeFailure, report, written };
@@ -97,6 +98,23 @@ export async function executeCheck(request: CheckRequest, io: CliIo): Promise<Ch
   // Incomplete (a tag subset, untested endpoints) is not a pass: nothing said the whole API is ready.
   const failed = underMinimum || report.summary.verdict === 'blocked' || report.summary.verdict === 'incomplete';
   return { exitCode: failed ? EXIT.findings : EXIT.ok, report, written };
+}
+
+/** `/endpoints/3/response/1` -> `get-knowledge response step 1 (set)`; resources and error rules likewise. */
+function ruleNamer(mapping: LoadedMapping): RuleNamer {
+  return (pointer) => {
+    const parts = pointer.split('/').slice(1);
+    const step = valueAt(mapping.document, pointer);
+    const op = step && typeof step === 'object' && !Array.isArray(step) ? Object.keys(step).find((key) => key !== 'description' && key !== 'when') : undefined;
+    const what = op ? ` (${op})` : '';
+    if (parts[0] === 'endpoints') {
+      const id = mapping.table.endpoints[Number(parts[1])]?.id ?? parts[1];
+      return `${id} ${parts.slice(2).join(' ')}${what}`.replace(/ (\d+)(?= |\(|$)/g, ' step $1');
+    }
+    if (parts[0] === 'errors') return `error rule ${parts[1]} ${`${parts.slice(2).join(' ')}${what}`.replace(/(^| )(\d+)(?= |\(|$)/g, '$1step $2')}`;
+    if (parts[0] === 'resources') return `resource ${parts[1]} rule ${parts[2]}${what}`;
+    return undefined;
+  };
 }
 
 function displayPath(io: CliIo, path: string): string {

@@ -54,12 +54,12 @@ beforeAll(async () => {
 
 afterAll(() => closeWorkspace?.());
 
-async function check(name: string, lines: string[], repeat: number): Promise<{ code: number; report: CompatReport }> {
+async function check(name: string, lines: string[], repeat: number): Promise<{ code: number; report: CompatReport; stdout: string }> {
   const suite = join(folder.dir, `${name}.yaml`);
   await writeFile(suite, ['suite: judging', 'mapping: mapping.yaml', ...lines].join('\n'));
   const out = join(folder.dir, `out-${name}`);
-  const { code } = await runCli(['check', '--suite', suite, '--v1', v1.url, '--v2', v2.url, '--repeat', String(repeat), '--warmup', '0', '--allow-untested', '--out', out]);
-  return { code, report: JSON.parse(await readFile(join(out, 'judging', 'latest', 'report.json'), 'utf8')) as CompatReport };
+  const { code, stdout } = await runCli(['check', '--suite', suite, '--v1', v1.url, '--v2', v2.url, '--repeat', String(repeat), '--warmup', '0', '--allow-untested', '--out', out]);
+  return { code, stdout, report: JSON.parse(await readFile(join(out, 'judging', 'latest', 'report.json'), 'utf8')) as CompatReport };
 }
 
 describe('a difference found in several rounds', () => {
@@ -108,7 +108,9 @@ describe('explained means produced', () => {
 
 describe('an expectation over every element of an array', () => {
   it('has nothing to check in an empty array', async () => {
-    const { code, report } = await check('empty', ['scenarios:', '  - { name: empty list, request: GET /empty, expect: { status: 200, body: { "[].id": { $type: integer } } } }'], 1);
+    const { code, report, stdout } = await check('empty', ['scenarios:', '  - { name: empty list, request: GET /empty, expect: { status: 200, body: { "[].id": { $type: integer } } } }'], 1);
+    // Rules nobody exercised are named by endpoint and op, not by a bare pointer.
+    expect(stdout).toMatch(/mapping rules no scenario exercised: .*get-item response step 0 \(default\), error rule 0 response step 0 \(set\)/);
     expect(report.scenarios[0]).toMatchObject({ outcome: 'identical', expectations: [] });
     expect(report.scenarios[0]!.error).toBeUndefined();
     expect(code).toBe(0);
