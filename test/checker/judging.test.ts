@@ -68,7 +68,7 @@ describe('a difference found in several rounds', () => {
     const { code, report } = await check('later-round', ['match: { body.updated_at: { timestamp: 1m } }', 'scenarios:', '  - { name: read a thing, request: GET /things/1 }'], 3);
     const [scenario] = report.scenarios;
     expect(scenario!.differences).toEqual([
-      expect.objectContaining({ pointer: '/body/updated_at', label: 'unexplained', v1: V1_TIME, actual: null, reason: expect.stringMatching(/^the gateway sends a different value than v1; /) }),
+      expect.objectContaining({ pointer: '/body/updated_at', label: 'unexplained', v1: V1_TIME, actual: null, reason: expect.stringMatching(/^the gateway sends a different value than v1; /), intermittent: { rounds: 2, of: 3 } }),
     ]);
     expect(scenario!.outcome).toBe('different');
     expect(code).toBe(1);

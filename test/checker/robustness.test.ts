@@ -197,6 +197,9 @@ describe('exit codes and interruption', () => {
     const { code, report, stderr } = await check('interrupted', ['--tag', 'read', '--v1', v1.url, '--v2', services.v2.url], controller.signal);
     expect(code).toBe(3);
     expect(report.partial).toBe(true);
+    // Whatever the finished scenarios showed, a partial run is never ready.
+    expect(report.summary.verdict === 'blocked' || report.summary.verdict === 'incomplete').toBe(true);
+    expect(report.summary.incomplete).toContainEqual(expect.stringMatching(/interrupted/));
     expect(report.scenarios.length).toBeGreaterThanOrEqual(1);
     expect(report.scenarios.length).toBeLessThan(8);
     expect(report.scenarios.every((s) => s.outcome !== 'error')).toBe(true);

@@ -136,18 +136,20 @@ function chargeSideEffects(scenario: CompiledScenario, endpoints: readonly StepE
   });
 }
 
-/** A difference seen in only some of the compared rounds is labelled intermittent, with the count. */
+/** A difference seen (with the label it is reported with) in only some compared rounds is labelled intermittent, with the count. */
 function markIntermittent(kept: Difference[], all: ReadonlyArray<{ round: number; difference: Difference }>, completedRounds: number | undefined): Difference[] {
   if (!completedRounds || completedRounds < 2) return kept;
   const rounds = new Map<string, Set<number>>();
   for (const { round, difference } of all) {
-    const key = `${difference.step}\u0000${difference.pointer}`;
+    // Rounds that showed it as it is reported: a value a matcher accepted in one round and that
+    // broke in two of three is a break seen in two rounds.
+    const key = `${difference.step}\u0000${difference.pointer}\u0000${difference.label}`;
     let seen = rounds.get(key);
     if (!seen) rounds.set(key, (seen = new Set()));
     seen.add(round);
   }
   return kept.map((difference) => {
-    const seen = rounds.get(`${difference.step}\u0000${difference.pointer}`)?.size ?? completedRounds;
+    const seen = rounds.get(`${difference.step}\u0000${difference.pointer}\u0000${difference.label}`)?.size ?? completedRounds;
     return seen < completedRounds && difference.label !== 'noise' ? { ...difference, intermittent: { rounds: seen, of: completedRounds } } : difference;
   });
 }
