@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, processIo, type CliIo } from './cli-io.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDiff } from './commands/diff.js';
 import { registerGuide } from './commands/guide.js';
 import { registerLint } from './commands/lint.js';
 import { registerServe } from './commands/serve.js';
@@ -23,7 +24,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerServe, registerCheck, registerGuide, registerDemo, registerLint, registerTranslate]) register(program, io, setExit);
+  for (const register of [registerServe, registerCheck, registerGuide, registerDemo, registerLint, registerTranslate, registerDiff]) register(program, io, setExit);
   program.commands.forEach((command) => command.exitOverride().configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) }));
 
   try {

@@ -90,7 +90,8 @@ class CoverageJudge {
     const rules = locateRules(this.table, this.document, endpoint);
     const side = sideOf(finding);
     const onlyV1Request = side === 'request' && finding.v1Path && !finding.v2Path;
-    const named = bestRule(rules, side, finding.v1Path, finding.v2Path);
+    const errorAnswer = side === 'response' && finding.where === 'response' && !/^2/.test(finding.status ?? '2');
+    const named = bestRule(rules, errorAnswer ? 'error' : side, finding.v1Path, finding.v2Path);
     const by = named ? { pointer: named.pointer, op: named.op, description: named.description, endpoint: endpoint.id } : entry('', 'endpoint', endpoint.description ?? `endpoint ${endpoint.id}`);
     if (onlyV1Request) {
       // Where a v1 value goes once v2 has no place of that name is the mapping's to say: it is

@@ -47,7 +47,7 @@ export async function loadSpec(file: string, displayName = file): Promise<SpecDo
   } catch (error) {
     throw new SpecLoadError(`${displayName}: cannot resolve its $refs: ${(error as Error).message}`);
   }
-  return normalise(api, displayName);
+  return { ...normalise(api, displayName), locate: source.locate };
 }
 
 export function normalise(api: OpenAPI.Document, file: string): SpecDocument {

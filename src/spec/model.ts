@@ -63,6 +63,13 @@ export interface SpecDocument {
   version: string;
   title: string;
   operations: SpecOperation[];
+  /** Line and column of a JSON pointer in the file (for SARIF locations), when loaded from one. */
+  locate?(pointer: string): { line: number; column: number };
+}
+
+/** The JSON pointer of an operation in its document: /paths/~1items~1{id}/get. */
+export function operationPointer(operation: Pick<SpecOperation, 'method' | 'path'>): string {
+  return `/paths/${operation.path.replace(/~/g, '~0').replace(/\//g, '~1')}/${operation.method.toLowerCase()}`;
 }
 
 /** `GET /items/{}`: a route with parameter names erased, so renaming a path parameter is not a move. */

@@ -12,7 +12,8 @@ export interface LocatedRule {
   pointer: string;
   op: string;
   description: string;
-  side: 'request' | 'response';
+  /** `error`: steps of error rules, which shape non-2xx answers only. */
+  side: 'request' | 'response' | 'error';
   v1Paths: string[];
   v2Paths: string[];
 }
@@ -21,10 +22,11 @@ export function locateRules(table: CompiledTable, document: MappingDocument, end
   const located: LocatedRule[] = [];
   const step = (s: CompiledStep, side: LocatedRule['side']) =>
     located.push({ pointer: s.pointer, op: s.op, description: s.note ?? s.description, side, v1Paths: side === 'request' ? s.reads : s.writes, v2Paths: side === 'request' ? s.writes : s.reads });
+  const errorStep = (s: CompiledStep) => step(s, 'error');
   endpoint.request.forEach((s) => step(s, 'request'));
   endpoint.response.forEach((s) => step(s, 'response'));
-  endpoint.errors.forEach((rule) => rule.steps.forEach((s) => step(s, 'response')));
-  table.errors.forEach((rule) => rule.steps.forEach((s) => step(s, 'response')));
+  endpoint.errors.forEach((rule) => rule.steps.forEach(errorStep));
+  table.errors.forEach((rule) => rule.steps.forEach(errorStep));
   for (const call of endpoint.calls) {
     call.response.forEach((s) => step(s, 'response'));
     call.merges.forEach((merge, i) => located.push({ pointer: `${call.pointer}/merge/${i}`, op: 'merge', description: call.description ?? `\`${merge.from.text}\` of call "${call.id}" merged into \`${merge.to.text}\``, side: 'response', v1Paths: [merge.to.text], v2Paths: [`${merge.from.text}`] }));
