@@ -19,7 +19,7 @@ export class SpecLoadError extends Error {
  * files, validates it against its version's schema, dereferences it (circular references become
  * cycles) and reduces it to a SpecDocument. `displayName` is the file as the user typed it.
  */
-export async function loadSpec(file: string, displayName = file): Promise<SpecDocument> {
+export async function loadSpec(file: string, displayName = file, options: { validate?: boolean } = {}): Promise<SpecDocument> {
   const path = resolve(file);
   let source;
   try {
@@ -33,14 +33,7 @@ export async function loadSpec(file: string, displayName = file): Promise<SpecDo
   if (!isRecord(root) || (typeof root.openapi !== 'string' && root.swagger !== '2.0')) {
     throw new SpecLoadError(`${displayName}:1:1 error: not an OpenAPI document: it needs "openapi: 3.0.x" / "openapi: 3.1.x" or "swagger: '2.0'" at the top`);
   }
-  const result = await validate(path, { resolve: { file: true, external: true } }).catch((error: Error) => {
-    throw new SpecLoadError(`${displayName}: ${error.message}`);
-  });
-  if (!result.valid) {
-    const lines = result.errors.map((problem) => `  - ${problem.message.replace(/\n/g, '\n    ')}`);
-    const more = result.additionalErrors ? `\n  (and ${result.additionalErrors} more)` : '';
-    throw new SpecLoadError(`${displayName}: invalid ${result.specification ?? 'OpenAPI'} document:\n${lines.join('\n')}${more}`);
-  }
+  if (options.validate !== false) await validateSpec(path, displayName);
   let api: OpenAPI.Document;
   try {
     api = await dereference(path, { resolve: { file: true, external: true }, dereference: { circular: true } });
@@ -48,6 +41,18 @@ export async function loadSpec(file: string, displayName = file): Promise<SpecDo
     throw new SpecLoadError(`${displayName}: cannot resolve its $refs: ${(error as Error).message}`);
   }
   return { ...normalise(api, displayName), locate: source.locate };
+}
+
+/** The document against its version's JSON Schema and the parser's own checks (duplicate operationIds...). */
+async function validateSpec(path: string, displayName: string): Promise<void> {
+  const result = await validate(path, { resolve: { file: true, external: true } }).catch((error: Error) => {
+    throw new SpecLoadError(`${displayName}: ${error.message}`);
+  });
+  if (!result.valid) {
+    const lines = result.errors.map((problem) => `  - ${problem.message.replace(/\n/g, '\n    ')}`);
+    const more = result.additionalErrors ? `\n  (and ${result.additionalErrors} more)` : '';
+    throw new SpecLoadError(`${displayName}: invalid ${result.specification ?? 'OpenAPI'} document:\n${lines.join('\n')}${more}\n  (api-compat diff --no-validate reads documents that break the schema, as far as they can be read)`);
+  }
 }
 
 export function normalise(api: OpenAPI.Document, file: string): SpecDocument {

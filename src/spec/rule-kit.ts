@@ -41,7 +41,7 @@ function boundOf(schema: Schema, keyword: Bound): number | undefined {
  * A request bound that got stricter (v2 rejects values v1 accepted): `maxLength` lowered or
  * added, `minimum` raised or added... `upper` says whether the keyword caps values from above.
  */
-export function requestBoundTightened(id: string, keyword: Bound, description: string, level: Level = 'error'): Rule {
+export function requestBoundTightened(id: string, keyword: Bound, description: string, level: Level = 'error', when: 'changed' | 'set' | 'either' = 'either'): Rule {
   const upper = keyword.startsWith('max');
   return {
     id,
@@ -52,6 +52,9 @@ export function requestBoundTightened(id: string, keyword: Bound, description: s
       if (!comparable(site, keyword)) return [];
       const [before, after] = [boundOf(site.v1, keyword), boundOf(site.v2, keyword)];
       if (after === undefined || (before !== undefined && (upper ? after >= before : after <= before))) return [];
+      // A bound that appears where there was none cannot be confirmed to reject real v1 values
+      // (oasdiff's "...-set" checks are warnings for that reason); one that tightens can.
+      if ((when === 'changed' && before === undefined) || (when === 'set' && before !== undefined)) return [];
       return [{ message: `${keyword} ${before === undefined ? `added: ${after}` : `${upper ? 'lowered' : 'raised'} from ${before} to ${after}`}; v2 rejects values v1 accepted` }];
     },
   };

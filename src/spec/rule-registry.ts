@@ -1,4 +1,4 @@
-// The spec-diff rules, one file each under rules/ (test/spec/rule-registry.test.ts checks this list
+// The spec-diff rules, one file each under rules/ (test/spec/diff-rules.test.ts checks this list
 // against the folder, the fixtures under test/cases/diff/ and the README table).
 import type { Rule } from './rule.js';
 import { rule as deprecatedEndpointRemoved } from './rules/deprecated-endpoint-removed.js';
@@ -27,13 +27,17 @@ import { rule as requestEnumValueRemoved } from './rules/request-enum-value-remo
 import { rule as requestFormatChanged } from './rules/request-format-changed.js';
 import { rule as requestMaxItemsDecreased } from './rules/request-max-items-decreased.js';
 import { rule as requestMaxLengthDecreased } from './rules/request-max-length-decreased.js';
+import { rule as requestMaxLengthSet } from './rules/request-max-length-set.js';
 import { rule as requestMaxPropertiesDecreased } from './rules/request-max-properties-decreased.js';
 import { rule as requestMaximumDecreased } from './rules/request-maximum-decreased.js';
+import { rule as requestMaximumSet } from './rules/request-maximum-set.js';
 import { rule as requestMediaTypeAdded } from './rules/request-media-type-added.js';
 import { rule as requestMediaTypeRemoved } from './rules/request-media-type-removed.js';
 import { rule as requestMinItemsIncreased } from './rules/request-min-items-increased.js';
+import { rule as requestMinItemsSet } from './rules/request-min-items-set.js';
 import { rule as requestMinLengthIncreased } from './rules/request-min-length-increased.js';
 import { rule as requestMinimumIncreased } from './rules/request-minimum-increased.js';
+import { rule as requestMinimumSet } from './rules/request-minimum-set.js';
 import { rule as requestMultipleOfChanged } from './rules/request-multiple-of-changed.js';
 import { rule as requestNullableRemoved } from './rules/request-nullable-removed.js';
 import { rule as requestOneOfVariantAdded } from './rules/request-one-of-variant-added.js';
@@ -117,13 +121,17 @@ export const RULES: readonly Rule[] = [
   requestFormatChanged,
   requestMaxItemsDecreased,
   requestMaxLengthDecreased,
+  requestMaxLengthSet,
   requestMaxPropertiesDecreased,
   requestMaximumDecreased,
+  requestMaximumSet,
   requestMediaTypeAdded,
   requestMediaTypeRemoved,
   requestMinItemsIncreased,
+  requestMinItemsSet,
   requestMinLengthIncreased,
   requestMinimumIncreased,
+  requestMinimumSet,
   requestMultipleOfChanged,
   requestNullableRemoved,
   requestOneOfVariantAdded,

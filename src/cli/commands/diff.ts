@@ -24,6 +24,7 @@ interface DiffOptions {
   waivers?: string;
   out?: string;
   info?: boolean;
+  validate: boolean;
 }
 
 export function registerDiff(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -38,6 +39,7 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     .option('--waivers <file>', 'accepted findings: YAML "waivers: [{ fingerprint, reason }]"')
     .option('--out <file>', 'write the output to a file instead of standard output')
     .option('--info', 'text format: also list info findings')
+    .option('--no-validate', 'read documents that do not pass their OpenAPI schema, as far as they can be read')
     .addHelpText(
       'after',
       [
@@ -65,7 +67,7 @@ function parseLevel(value: string): Level {
 }
 
 async function diffCommand(v1File: string, v2File: string, options: DiffOptions, io: CliIo): Promise<number> {
-  const specs = await loadSpecPair(v1File, v2File, io);
+  const specs = await loadSpecPair(v1File, v2File, io, { validate: options.validate });
   if (!specs) return EXIT.badInput;
   let waivers: Waiver[] | undefined;
   if (options.waivers) {

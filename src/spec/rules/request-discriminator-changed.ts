@@ -3,7 +3,7 @@ import { code, type Rule } from '../rule.js';
 
 export const rule: Rule = {
   id: 'request-discriminator-changed',
-  level: 'error',
+  level: 'warn',
   description: 'The property that tells request variants apart is another one in v2.',
   site: 'request-schema',
   check: (site) => {

@@ -3,7 +3,7 @@ import { code, type Rule } from '../rule.js';
 
 export const rule: Rule = {
   id: 'response-discriminator-changed',
-  level: 'error',
+  level: 'warn',
   description: 'The property that tells response variants apart is another one in v2.',
   site: 'response-schema',
   check: (site) => {
