@@ -14,10 +14,11 @@ const MESSAGE_CHARS = 500;
 const VALUE_CHARS = 200;
 
 export function renderJunit(report: CompatReport): string {
-  const failures = report.scenarios.filter((scenario) => failureOf(scenario) !== undefined).length;
+  const breaking = breakingCases(report);
+  const failures = report.scenarios.filter((scenario) => failureOf(scenario) !== undefined).length + breaking.length;
   const errors = report.scenarios.filter((scenario) => scenario.outcome === 'error').length;
   const counts = {
-    tests: String(report.scenarios.length),
+    tests: String(report.scenarios.length + breaking.length),
     failures: String(failures),
     errors: String(errors),
     skipped: '0',
@@ -26,6 +27,7 @@ export function renderJunit(report: CompatReport): string {
   const suite = element('testsuite', { name: report.suite, ...counts, timestamp: report.run.startedAt }, [
     properties(report),
     ...report.scenarios.map((scenario) => testcase(scenario, report)),
+    ...breaking,
     systemOut(report),
   ]);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${serialise(element('testsuites', { name: 'api-compat', ...counts }, [suite]))}\n`;
@@ -55,6 +57,19 @@ function errorElement(scenario: ScenarioResult): XmlElement {
   const reason = scenario.error ?? 'the scenario could not be judged (no reason recorded)';
   const details = [reason, ...scenario.expectations.map(describeExpectation)].join('\n');
   return element('error', { message: truncate(reason, MESSAGE_CHARS), type: 'error' }, details);
+}
+
+/** With check --v1-spec --v2-spec: one failed test case per endpoint whose breaking changes the mapping leaves uncovered. */
+function breakingCases(report: CompatReport): XmlElement[] {
+  return report.endpoints
+    .filter((endpoint) => (endpoint.breakingChanges ?? []).length > 0)
+    .map((endpoint) => {
+      const changes = endpoint.breakingChanges!;
+      const details = changes.map((change) => `${change.level} ${change.rule} ${change.where}: ${change.message} (${change.reason}) [${change.fingerprint}]`).join('\n');
+      return element('testcase', { classname: `${report.suite}.breaking-changes`, name: `uncovered breaking changes: ${endpoint.id}`, time: '0' }, [
+        element('failure', { message: truncate(`${plural(changes.length, 'uncovered breaking change')}: ${changes.map((c) => c.rule).join(', ')}`, MESSAGE_CHARS), type: 'breaking-change' }, details),
+      ]);
+    });
 }
 
 interface Failure {

@@ -67,7 +67,8 @@ export interface DirectResult {
 }
 
 export interface ScoreComponent {
-  name: 'coverage' | 'fidelity' | 'latency' | 'error-rate';
+  /** `breaking` only with both OpenAPI documents (check --v1-spec --v2-spec). */
+  name: 'coverage' | 'fidelity' | 'latency' | 'error-rate' | 'breaking';
   /** 0..1 */
   value: number;
   weight: number;
@@ -89,6 +90,18 @@ export interface EndpointResult {
   unexplained: number;
   /** Mapping step pointers of this endpoint that no scenario exercised. */
   unexercisedRules: string[];
+  /** With both OpenAPI documents: breaking changes of the endpoint the mapping does not cover. */
+  breakingChanges?: BreakingChange[];
+}
+
+/** A finding of `api-compat diff` (level error or warn) that the mapping does not cover. */
+export interface BreakingChange {
+  rule: string;
+  level: 'error' | 'warn';
+  where: string;
+  message: string;
+  fingerprint: string;
+  reason: string;
 }
 
 export interface CompatReport {

@@ -5,7 +5,8 @@ import type { EndpointResult, ScoreComponent, Verdict } from '../model/report.js
  * checker gathered, and `formulaText` says the same in words inside every report, so a reader
  * can recompute each score from its components (value × weight).
  */
-export const WEIGHTS: Record<ScoreComponent['name'], number> = { coverage: 0.2, fidelity: 0.5, latency: 0.15, 'error-rate': 0.15 };
+/** The components every run scores; `breaking` joins them only with both OpenAPI documents (breaking-changes.ts). */
+export const WEIGHTS: Record<Exclude<ScoreComponent['name'], 'breaking'>, number> = { coverage: 0.2, fidelity: 0.5, latency: 0.15, 'error-rate': 0.15 };
 
 /** Each extra percentage point of failed requests through the gateway costs this share of the error-rate component. */
 const ERROR_RATE_PENALTY = 10;
@@ -80,7 +81,7 @@ export function scoreEndpoint(evidence: EndpointEvidence, options: ScoringOption
   return { ...base, verdict: verdictOf(evidence, components, options), score, components, ...measured };
 }
 
-function component(name: ScoreComponent['name'], value: number, detail: string): ScoreComponent {
+function component(name: keyof typeof WEIGHTS, value: number, detail: string): ScoreComponent {
   return { name, value: round(Math.min(1, Math.max(0, value)), 4), weight: WEIGHTS[name], detail };
 }
 
