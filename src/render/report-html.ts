@@ -201,7 +201,7 @@ function coverageSection(report: CompatReport): SafeHtml {
       ? html`<p>Every mapping rule was exercised by at least one scenario.</p>`
       : html`<h3>Unexercised rules (${rules.length})</h3><div class="table-wrap"><table class="rules"><caption>Mapping steps no scenario reached</caption><thead><tr><th scope="col">Endpoint</th><th scope="col">Rule pointer</th></tr></thead><tbody>${rules}</tbody></table></div>`;
   const changes = report.endpoints.flatMap((endpoint) =>
-    (endpoint.breakingChanges ?? []).map((change) => html`<tr><th scope="row"><code>${endpoint.id}</code></th><td>${change.level}</td><td><code>${change.rule}</code></td><td><code>${change.where}</code></td><td>${change.message}</td><td>${change.reason}</td></tr>`),
+    (endpoint.breakingChanges ?? []).map((change) => html`<tr class="breaking-change"><th scope="row"><code>${endpoint.id}</code></th><td>${change.level}</td><td><code>${change.rule}</code></td><td><code>${change.where}</code></td><td>${change.message}</td><td>${change.reason}</td></tr>`),
   );
   const breaking =
     changes.length === 0
