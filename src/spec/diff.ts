@@ -246,8 +246,8 @@ function composition(schema: Schema): 'oneOf' | 'anyOf' | undefined {
 
 /**
  * A property that left and one that arrived at the same place, with the same type signature, are
- * a rename when they are each other's only candidate, or when their names are close (`type` and
- * `knowledge_type`, `colour` and `color`).
+ * a rename when they are scalars and each other's only candidate, or when their names are close
+ * (`type` and `knowledge_type`, `colour` and `color`).
  */
 export function detectRenames(removed: string[], added: string[], props1: Record<string, Schema>, props2: Record<string, Schema>): Map<string, string> {
   const renames = new Map<string, string>();
@@ -257,7 +257,9 @@ export function detectRenames(removed: string[], added: string[], props1: Record
   for (const name of removed) {
     const options = candidates(name).filter((other) => !claimed.has(other));
     let choice: string | undefined;
-    if (options.length === 1 && reverse(options[0]!).length === 1) choice = options[0];
+    // Objects and arrays often share one $ref'd shape (two RateLimit entries), so being the
+    // only candidate proves nothing for them: they need close names too.
+    if (options.length === 1 && reverse(options[0]!).length === 1 && isScalar(props1[name]!)) choice = options[0];
     else {
       const close = options.filter((other) => namesClose(name, other));
       if (close.length === 1) choice = close[0];
@@ -268,6 +270,11 @@ export function detectRenames(removed: string[], added: string[], props1: Record
     }
   }
   return renames;
+}
+
+function isScalar(schema: Schema): boolean {
+  const types = typesOf(schema);
+  return !!types && !types.has('object') && !types.has('array');
 }
 
 function namesClose(a: string, b: string): boolean {
