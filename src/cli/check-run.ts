@@ -3,6 +3,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { runSuite, TargetsUnreachable, type SuiteRunOptions } from '../checker/run-suite.js';
 import { TargetConfigurationError } from '../checker/targets.js';
 import type { CompatReport } from '../core/model/report.js';
+import { withBreakingChanges, type EndpointBreakingChanges } from '../core/scoring/breaking-changes.js';
 import type { LoadedMapping } from '../io/load-mapping.js';
 import type { LoadedSuite } from '../io/load-scenario.js';
 import { REPORT_RENDERERS } from '../io/report-renderers.js';
@@ -28,6 +29,8 @@ export interface CheckRequest extends RunSettings {
   formats: ReportFormat[];
   /** Print where the time went. */
   verbose?: boolean;
+  /** With both OpenAPI documents: the breaking changes per endpoint, scored and listed in the reports. */
+  breakingChanges?: ReadonlyMap<string, EndpointBreakingChanges>;
 }
 
 export interface CheckResult {
@@ -77,6 +80,7 @@ export async function executeCheck(request: CheckRequest, io: CliIo): Promise<Ch
     io.stderr(`api-compat check: the run could not start: ${(error as Error).message}\n`);
     return { exitCode: EXIT.runtimeFailure };
   }
+  if (request.breakingChanges) report = withBreakingChanges(report, request.breakingChanges);
   if (request.tags.length && report.scenarios.length === 0 && !report.partial) {
     io.stderr(`api-compat check: no scenario has any of the tags ${request.tags.join(', ')}\n`);
     return { exitCode: EXIT.badInput, report };

@@ -3,10 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, processIo, type CliIo } from './cli-io.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDiff } from './commands/diff.js';
 import { registerGuide } from './commands/guide.js';
+import { registerInit } from './commands/init.js';
 import { registerLint } from './commands/lint.js';
 import { registerServe } from './commands/serve.js';
 import { registerTranslate } from './commands/translate.js';
+import { registerVerify } from './commands/verify.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -23,7 +26,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerServe, registerCheck, registerGuide, registerDemo, registerLint, registerTranslate]) register(program, io, setExit);
+  for (const register of [registerServe, registerCheck, registerGuide, registerDemo, registerLint, registerTranslate, registerDiff, registerVerify, registerInit]) register(program, io, setExit);
   program.commands.forEach((command) => command.exitOverride().configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) }));
 
   try {

@@ -26,7 +26,21 @@ export function renderGuideIndex(guide: MappingGuide): string {
   return lines.join('\n') + '\n';
 }
 
-export function renderEndpointGuide(guide: MappingGuide, endpoint: EndpointGuide): string {
+/**
+ * A breaking change `api-compat diff` found for the endpoint's v1 operation, and what the mapping
+ * does about it. The sentences are the diff rules' own, with code spans, like the rest of a guide.
+ */
+export interface GuideSpecFinding {
+  level: 'error' | 'warn' | 'info';
+  rule: string;
+  where: string;
+  message: string;
+  covered?: boolean;
+  /** The covering rule (covered) or why nothing covers it (uncovered). */
+  note?: string;
+}
+
+export function renderEndpointGuide(guide: MappingGuide, endpoint: EndpointGuide, specFindings?: GuideSpecFinding[]): string {
   const lines = [`# \`${endpoint.v1}\``, '', `[All endpoints](index.md) · mapping endpoint \`${endpoint.id}\``, ''];
   if (endpoint.readiness) {
     lines.push(`Readiness: **${endpoint.readiness.verdict}**, score ${endpoint.readiness.score}${endpoint.readiness.unexplained ? `, ${endpoint.readiness.unexplained} unexplained difference(s)` : ''}.`, '');
@@ -35,7 +49,8 @@ export function renderEndpointGuide(guide: MappingGuide, endpoint: EndpointGuide
     lines.push('This endpoint no longer exists in v2.', '', endpoint.removed.message, '');
     if (endpoint.removed.replacement) lines.push(`Use \`${endpoint.removed.replacement}\` instead.`, '');
     lines.push(`Until v1 is switched off, the gateway answers ${endpoint.removed.status} with this explanation.`);
-    return lines.join('\n') + '\n';
+    if (specFindings) lines.push('', ...specFindingLines(specFindings));
+    return lines.join('\n').replace(/\n+$/, '') + '\n';
   }
   lines.push(`In v2: \`${endpoint.v2}\`.`, '');
   if (endpoint.description) lines.push(endpoint.description, '');
@@ -47,8 +62,19 @@ export function renderEndpointGuide(guide: MappingGuide, endpoint: EndpointGuide
   ];
   for (const [title, changes] of sections) if (changes.length) lines.push(`## ${title}`, '', ...bullets(changes), '');
   for (const resource of endpoint.resources) lines.push(`## ${resource.name} fields`, '', ...bullets(resource.changes), '');
+  if (specFindings) lines.push(...specFindingLines(specFindings), '');
   lines.push(...lifecycleLines(guide));
   return lines.join('\n').replace(/\n+$/, '') + '\n';
+}
+
+function specFindingLines(findings: GuideSpecFinding[]): string[] {
+  const breaking = findings.filter((finding) => finding.level !== 'info');
+  if (!breaking.length) return ['## Changes in the OpenAPI documents', '', 'The v1 and v2 documents show no breaking change for this endpoint.'];
+  return [
+    '## Changes in the OpenAPI documents',
+    '',
+    ...breaking.map((f) => `- ${f.covered === undefined ? '' : f.covered ? '✅ ' : '❌ '}**${f.level}** \`${f.rule}\` \`${f.where}\`: ${f.message}${f.note ? ` (${f.covered ? 'the gateway handles it: ' : 'not handled: '}${f.note})` : ''}`),
+  ];
 }
 
 function bullets(changes: GuideChange[]): string[] {

@@ -216,10 +216,18 @@ function coverageSection(report: CompatReport): SafeHtml {
     rules.length === 0
       ? html`<p>Every mapping rule was exercised by at least one scenario.</p>`
       : html`<h3>Unexercised rules (${rules.length})</h3><div class="table-wrap"><table class="rules"><caption>Mapping steps no scenario reached</caption><thead><tr><th scope="col">Endpoint</th><th scope="col">Rule pointer</th></tr></thead><tbody>${rules}</tbody></table></div>`;
+  const changes = report.endpoints.flatMap((endpoint) =>
+    (endpoint.breakingChanges ?? []).map((change) => html`<tr class="breaking-change"><th scope="row"><code>${endpoint.id}</code></th><td>${change.level}</td><td><code>${change.rule}</code></td><td><code>${change.where}</code></td><td>${change.message}</td><td>${change.reason}</td></tr>`),
+  );
+  const breaking =
+    changes.length === 0
+      ? html``
+      : html`<h3>Uncovered breaking changes (${changes.length})</h3><div class="table-wrap"><table class="rules"><caption>Changes between the OpenAPI documents the mapping does not repair</caption><thead><tr><th scope="col">Endpoint</th><th scope="col">Level</th><th scope="col">Rule</th><th scope="col">Where</th><th scope="col">Change</th><th scope="col">Why uncovered</th></tr></thead><tbody>${changes}</tbody></table></div>`;
   return html`<section id="coverage" aria-labelledby="coverage-heading">
 <h2 id="coverage-heading">Coverage gaps</h2>
 ${untested}
 ${unexercised}
+${breaking}
 </section>`;
 }
 

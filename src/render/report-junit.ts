@@ -120,6 +120,10 @@ function systemOut(report: CompatReport): XmlElement {
   const { score, verdict } = report.summary;
   const lines = [`${report.suite}: ${verdict}, score ${formatNumber(score)}/100${report.partial ? ' (partial run: interrupted before every scenario finished)' : ''}`];
   if (report.untested.length > 0) lines.push(`untested endpoints: ${report.untested.join(', ')}`);
+  // With check --v1-spec --v2-spec; test cases stay one per scenario.
+  for (const endpoint of report.endpoints) {
+    for (const change of endpoint.breakingChanges ?? []) lines.push(`uncovered breaking change, endpoint ${endpoint.id}: ${change.level} ${change.rule} ${change.where}: ${change.message} (${change.reason}) [${change.fingerprint}]`);
+  }
   return element('system-out', {}, lines.join('\n'));
 }
 

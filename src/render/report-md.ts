@@ -50,6 +50,7 @@ export function renderMarkdown(report: CompatReport): string {
     endpointSection(report),
     untestedSection(report),
     unexercisedRulesSection(report),
+    breakingChangesSection(report),
     unexplainedSection(report),
     scenarioErrorsSection(report),
     failedExpectationsSection(report),
@@ -134,6 +135,19 @@ function untestedSection(report: CompatReport): string {
     `### Untested endpoints (${report.untested.length})`,
     'No scenario exercised these v1 endpoints of the mapping:',
     cappedList(items, MARKDOWN_LIMITS.listItems, 'endpoints'),
+  );
+}
+
+/** With check --v1-spec --v2-spec: what the documents say breaks and the mapping does not repair. */
+function breakingChangesSection(report: CompatReport): string {
+  const items = report.endpoints.flatMap((endpoint) =>
+    (endpoint.breakingChanges ?? []).map((change) => `- ${inlineCode(endpoint.id)} **${change.level}** ${inlineCode(change.rule)} ${inlineCode(change.where)}: ${escapeMarkdownText(change.message)} (${escapeMarkdownText(change.reason)})`),
+  );
+  if (items.length === 0) return '';
+  return joinBlocks(
+    `### Uncovered breaking changes (${items.length})`,
+    'Changes between the OpenAPI documents that the mapping does not repair for v1 clients:',
+    cappedList(items, MARKDOWN_LIMITS.listItems, 'changes'),
   );
 }
 

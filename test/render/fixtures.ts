@@ -125,6 +125,9 @@ function knowledgeEndpoints(): EndpointResult[] {
       gatewayOverheadMs: 1.84,
       unexplained: 0,
       unexercisedRules: ['/endpoints/knowledge.get/response/errors/404'],
+      breakingChanges: [
+        { rule: 'response-property-renamed', level: 'error', where: 'response 200 body.content', message: 'property `content` is called `body` in v2', fingerprint: 'a7899faca5aaf47e', reason: "body must have required property 'content'" },
+      ],
     },
     {
       id: 'knowledge.list',

@@ -7,6 +7,8 @@ import { formatDiagnostic, SourceLoadError } from '../../io/yaml-source.js';
 import { EXIT, type CliIo } from '../cli-io.js';
 import { executeCheck } from '../check-run.js';
 import { loadMappingForCommand } from '../load-or-report.js';
+import { breakingChangesByEndpoint } from '../spec-findings.js';
+import { loadSpecPair } from '../spec-inputs.js';
 import { parseCount, parseNonNegativeNumber, parsePositiveInteger, parsePositiveNumber, parseScore, parseUrlOption } from '../options.js';
 
 export interface CheckOptions {
@@ -28,6 +30,8 @@ export interface CheckOptions {
   latencyAllowance?: number;
   allowUntested?: boolean;
   verbose?: boolean;
+  v1Spec?: string;
+  v2Spec?: string;
 }
 
 export function registerCheck(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -52,6 +56,8 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
     .option('--tag <tag>', 'run only scenarios with this tag (repeatable, or comma-separated)', collectTags, [])
     .option('--performance-threshold <ratio>', `largest acceptable gateway/v1 p50 ratio (default ${CHECK_DEFAULTS.performanceThreshold})`, parsePositiveNumber)
     .option('--latency-allowance <ms>', `milliseconds the gateway may add before the ratio is judged (default ${CHECK_DEFAULTS.latencyAllowanceMs})`, parseNonNegativeNumber)
+    .option('--v1-spec <file>', 'with --v2-spec: score and list the breaking changes between the OpenAPI documents that the mapping does not cover')
+    .option('--v2-spec <file>', 'the v2 OpenAPI document (with --v1-spec)')
     .addHelpText(
       'after',
       [
@@ -89,6 +95,13 @@ export async function checkCommand(options: CheckOptions, io: CliIo): Promise<nu
   const mapping = await loadMappingForCommand(mappingFile, io);
   if (!mapping) return EXIT.badInput;
   for (const warning of checkSuiteAgainstMapping(suite, mapping.table)) io.stderr(formatDiagnostic(warning) + '\n');
+  if (!options.v1Spec !== !options.v2Spec) {
+    io.stderr('api-compat check: give both --v1-spec and --v2-spec, or neither\n');
+    return EXIT.badInput;
+  }
+  const specs = options.v1Spec && options.v2Spec ? await loadSpecPair(options.v1Spec, options.v2Spec, io) : undefined;
+  if (options.v1Spec && !specs) return EXIT.badInput;
+  const breakingChanges = specs ? await breakingChangesByEndpoint(mapping.table, mapping.document, specs.v1, specs.v2) : undefined;
   const { exitCode } = await executeCheck(
     {
       suite,
@@ -109,6 +122,7 @@ export async function checkCommand(options: CheckOptions, io: CliIo): Promise<nu
       outDir: options.out,
       formats: options.format,
       verbose: options.verbose ?? false,
+      breakingChanges,
     },
     io,
   );

@@ -75,7 +75,8 @@ export interface DirectResult {
 }
 
 export interface ScoreComponent {
-  name: 'coverage' | 'fidelity' | 'latency' | 'error-rate';
+  /** `breaking` only with both OpenAPI documents (check --v1-spec --v2-spec). */
+  name: 'coverage' | 'fidelity' | 'latency' | 'error-rate' | 'breaking';
   /** 0..1 */
   value: number;
   weight: number;
@@ -99,6 +100,8 @@ export interface EndpointResult {
   unexercisedRules: string[];
   /** What the reader should know that does not change the verdict (a latency ratio over the threshold in too few rounds). */
   warnings?: string[];
+  /** With both OpenAPI documents: breaking changes of the endpoint the mapping does not cover. */
+  breakingChanges?: BreakingChange[];
 }
 
 /** One place that differs, across every scenario it breaks (see src/core/report/root-causes.ts). */
@@ -114,6 +117,16 @@ export interface RootCause {
   /** Every occurrence was seen in only some rounds. */
   intermittent?: boolean;
   example: { scenario: string; step?: number; pointer: string; v1?: unknown; actual?: unknown; reason: string };
+}
+
+/** A finding of `api-compat diff` (level error or warn) that the mapping does not cover. */
+export interface BreakingChange {
+  rule: string;
+  level: 'error' | 'warn';
+  where: string;
+  message: string;
+  fingerprint: string;
+  reason: string;
 }
 
 export interface CompatReport {

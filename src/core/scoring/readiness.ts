@@ -9,7 +9,8 @@ import type { EndpointResult, ScoreComponent, Verdict } from '../model/report.js
  * Fidelity multiplies; the other components can only take points off what fidelity allows, each
  * at most its weight: a broken endpoint (fidelity 0) scores 0 however fast and well covered it is.
  */
-export const WEIGHTS: Record<ScoreComponent['name'], number> = { coverage: 0.2, fidelity: 1, latency: 0.15, 'error-rate': 0.15 };
+/** The components every run scores; `breaking` joins them only with both OpenAPI documents (breaking-changes.ts). */
+export const WEIGHTS: Record<Exclude<ScoreComponent['name'], 'breaking'>, number> = { coverage: 0.2, fidelity: 1, latency: 0.15, 'error-rate': 0.15 };
 
 /** A latency ratio over the threshold blocks only when it holds in at least this share of the measured rounds. */
 export const LATENCY_HOLD_SHARE = 0.75;
@@ -99,7 +100,7 @@ export function scoreEndpoint(evidence: EndpointEvidence, options: ScoringOption
 }
 
 /** fidelity × (1 − Σ weight × (1 − value)) over the other components. */
-function scoreOf(components: readonly ScoreComponent[]): number {
+export function scoreOf(components: readonly ScoreComponent[]): number {
   const fidelityValue = components.find((c) => c.name === 'fidelity')?.value ?? 0;
   const penalty = components.filter((c) => c.name !== 'fidelity').reduce((sum, c) => sum + c.weight * (1 - c.value), 0);
   return fidelityValue * Math.max(0, 1 - penalty);
@@ -127,7 +128,7 @@ function latencyJudgement(evidence: EndpointEvidence, options: ScoringOptions): 
   };
 }
 
-function component(name: ScoreComponent['name'], value: number, detail: string): ScoreComponent {
+function component(name: keyof typeof WEIGHTS, value: number, detail: string): ScoreComponent {
   return { name, value: round(Math.min(1, Math.max(0, value)), 4), weight: WEIGHTS[name], detail };
 }
 

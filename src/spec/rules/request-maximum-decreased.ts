@@ -1,0 +1,3 @@
+import { requestBoundTightened } from '../rule-kit.js';
+
+export const rule = requestBoundTightened('request-maximum-decreased', 'maximum', 'The largest accepted number got smaller.', 'error', 'changed');

@@ -1,0 +1,3 @@
+import { requestBoundTightened } from '../rule-kit.js';
+
+export const rule = requestBoundTightened('request-minimum-set', 'minimum', 'A minimum appeared where v1 had none: some v1 values may be rejected.', 'warn', 'set');

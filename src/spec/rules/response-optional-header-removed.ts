@@ -1,0 +1,9 @@
+import { code, type Rule } from '../rule.js';
+
+export const rule: Rule = {
+  id: 'response-optional-header-removed',
+  level: 'warn',
+  description: 'A response header v1 documented (not always sent) is gone from v2.',
+  site: 'response',
+  check: ({ v1, v2 }) => Object.entries(v1.headers).filter(([name, header]) => !header.required && !(name in v2.headers)).map(([name]) => ({ message: `header ${code(name)} is not documented by v2`, detail: name, v1Path: `headers.${name}` })),
+};
