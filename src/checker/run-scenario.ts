@@ -5,8 +5,9 @@ import { comparedView, type ComparedView } from '../core/compare/view.js';
 import type { CompiledTable } from '../core/mapping/compiled.js';
 import type { RuleInventory } from '../core/mapping/rule-inventory.js';
 import type { ScenarioResult, TargetName } from '../core/model/report.js';
-import type { CompiledScenario, CompiledSuite, Side } from '../core/model/scenario.js';
+import type { RequestTemplate, CompiledScenario, CompiledSuite, Side } from '../core/model/scenario.js';
 import { matchEndpoint } from '../core/pipeline/match.js';
+import { requestFacts } from './request-facts.js';
 import type { ScenarioEvidence } from '../core/report/assemble-report.js';
 import { secretStrings } from '../core/report/redact.js';
 import { judgeScenario, type GatewayDifference, type JudgeInput, type StepEndpoint } from '../core/scenario/judge-scenario.js';
@@ -118,7 +119,7 @@ export const UNMAPPED_PREFIX = 'unmapped ';
  */
 export async function runScenario(scenario: CompiledScenario, options: ScenarioRunOptions): Promise<ScenarioRun> {
   const { suite, targets, stop } = options;
-  const endpoints = scenario.steps.map((step) => stepEndpoint(options.table, step.request.method, step.request.target));
+  const endpoints = scenario.steps.map((step) => stepEndpoint(options.table, step.request, suite.headers));
   const noise = new NoiseModel();
   const matcherAt = matcherLookup(scenario, suite);
   const compareHeaders = scenario.compareHeaders ?? suite.compareHeaders;
@@ -348,9 +349,11 @@ function directComparison(v1: ComparedView[], direct: ComparedView[], record: Ru
   return { differences, ...(record.failure ? { failure: { message: record.failure.error.message, unanswered: record.failure.unanswered } } : {}) };
 }
 
-function stepEndpoint(table: CompiledTable, method: string, target: string): StepEndpoint {
+/** The endpoint a step exercises: route variants are told apart by the step's query and headers, as the gateway does. */
+function stepEndpoint(table: CompiledTable, request: RequestTemplate, suiteHeaders: Record<string, string>): StepEndpoint {
+  const { method, target } = request;
   const path = target.split('?', 1)[0]!;
-  const match = matchEndpoint(table, method, path);
+  const match = matchEndpoint(table, method, path, requestFacts(target, { ...suiteHeaders, ...request.headers }));
   return match ? { id: match.endpoint.id, endpoint: match.endpoint } : { id: `${UNMAPPED_PREFIX}${method} ${path}` };
 }
 

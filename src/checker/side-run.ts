@@ -3,6 +3,7 @@ import type { CompiledTable } from '../core/mapping/compiled.js';
 import type { RuleInventory } from '../core/mapping/rule-inventory.js';
 import { exercisedRules } from '../core/mapping/rule-coverage.js';
 import { matchEndpoint } from '../core/pipeline/match.js';
+import { requestFacts } from './request-facts.js';
 import type { CompiledScenario, RequestTemplate } from '../core/model/scenario.js';
 import type { TraceEntry } from '../core/pipeline/trace.js';
 import { getValue, isRecord } from '../core/transform/path.js';
@@ -96,7 +97,7 @@ export async function runOnFloor(
       if (error instanceof MissingCapture) break;
       throw error;
     }
-    const match = matchEndpoint(table, request.method, request.target.split('?', 1)[0]!);
+    const match = matchEndpoint(table, request.method, request.target.split('?', 1)[0]!, requestFacts(request.target, request.headers));
     if (!match) break;
     const result = await floor.exchange(match.endpoint, match.params, request, stop);
     records.push({

@@ -123,9 +123,13 @@ describe('endpoint readiness', () => {
     expect(removed).toMatchObject({ verdict: 'removed', score: 100 });
     expect(removed.latencyRatio).toBeUndefined();
     expect(scoreEndpoint(evidence({ judgements: [] }), options)).toMatchObject({ verdict: 'untested', score: 0, components: [] });
-    const unmapped = scoreEndpoint(evidence({ mapped: false, rules: [] }), options);
+    const unmapped = scoreEndpoint(evidence({ mapped: false, rules: [], judgements: [{ scenario: 'x', errored: false, faithful: false, answeredAsRemoved: false }] }), options);
     expect(unmapped.verdict).toBe('blocked');
     expect(unmapped.components[0]).toMatchObject({ name: 'coverage', value: 0 });
+    // A route v1 does not serve either (a 404, a 405, a preflight the gateway answers by policy) is no gap.
+    const servedByNeither = scoreEndpoint(evidence({ mapped: false, rules: [], judgements: [{ scenario: 'x', errored: false, faithful: true, answeredAsRemoved: false }] }), options);
+    expect(servedByNeither.components[0]).toMatchObject({ name: 'coverage', value: 1, detail: 'no endpoint maps this route, and the gateway answers it as v1 does' });
+    expect(servedByNeither.verdict).not.toBe('blocked');
     const errored = scoreEndpoint(evidence({ judgements: [{ scenario: 'a', errored: true, faithful: true, answeredAsRemoved: false }] }), options);
     expect(errored.verdict).toBe('blocked');
   });

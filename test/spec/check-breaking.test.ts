@@ -52,8 +52,10 @@ describe('api-compat check with both OpenAPI documents', () => {
     expect(get.breakingChanges).toContainEqual(expect.objectContaining({ rule: 'response-property-renamed', level: 'error', where: 'response 200 body.content' }));
     const component = get.components.find((c) => c.name === 'breaking')!;
     expect(component.value).toBeLessThan(1);
-    const weighted = get.components.reduce((sum, c) => sum + c.value * c.weight, 0) / get.components.reduce((sum, c) => sum + c.weight, 0);
-    expect(get.score).toBeCloseTo(100 * weighted, 0);
+    // Recomputed from the components as the report's formula says: fidelity × (1 − Σ weight × (1 − value)).
+    const fidelity = get.components.find((c) => c.name === 'fidelity')!.value;
+    const penalty = get.components.filter((c) => c.name !== 'fidelity').reduce((sum, c) => sum + c.weight * (1 - c.value), 0);
+    expect(get.score).toBeCloseTo(100 * fidelity * Math.max(0, 1 - penalty), 0);
     expect(md).toMatch(/### Uncovered breaking changes \(\d+\)/);
     expect(md).toMatch(/`get-knowledge` \*\*error\*\* `response-property-renamed` `response 200 body\.content`/);
     expect(junit).toMatch(/uncovered breaking change, endpoint get-knowledge: error response-property-renamed response 200 body\.content: /);

@@ -133,7 +133,15 @@ function component(name: keyof typeof WEIGHTS, value: number, detail: string): S
 }
 
 function coverage(evidence: EndpointEvidence, unexercised: string[]): ScoreComponent {
-  if (!evidence.mapped) return component('coverage', 0, 'the mapping has no endpoint for this v1 route');
+  if (!evidence.mapped) {
+    // A route no endpoint maps is a gap only where v1 serves something the gateway does not: an
+    // unknown path (404), a method the path lacks (405) or a CORS preflight the gateway answers
+    // under the mapping's policy is covered when every scenario found the gateway answering as v1.
+    const faithful = evidence.judgements.length > 0 && evidence.judgements.every((j) => !j.errored && j.faithful);
+    return faithful
+      ? component('coverage', 1, 'no endpoint maps this route, and the gateway answers it as v1 does')
+      : component('coverage', 0, 'the mapping has no endpoint for this v1 route');
+  }
   if (evidence.rules.length === 0) return component('coverage', 1, evidence.removed ? 'removed explicitly in the mapping' : 'mapped; no rules of its own');
   const exercised = evidence.rules.length - unexercised.length;
   return component('coverage', exercised / evidence.rules.length, `mapped; ${exercised} of ${evidence.rules.length} of its rules exercised`);
