@@ -1,7 +1,9 @@
 import { CompatError } from '../core/errors.js';
 import type { CompiledEndpoint, CompiledTable } from '../core/mapping/compiled.js';
 import { emptyMessage, isJsonMediaType, type HttpMessage } from '../core/model/http-message.js';
+import { snapshotRequest } from '../core/model/exchange-context.js';
 import { exchange } from '../core/pipeline/exchange.js';
+import { gatewayErrorMessage } from '../core/pipeline/gateway-error.js';
 import type { TraceEntry } from '../core/pipeline/trace.js';
 import { parseQuery } from '../server/message-io.js';
 import { UpstreamClient } from '../upstream/upstream-client.js';
@@ -20,6 +22,8 @@ export interface FloorExchange {
   failure?: string;
 }
 
+/** Problems the gateway answers on its own, before or without v2: the same answer here. */
+const GATEWAY_ANSWERS = new Set(['request-rejected', 'invalid-query-value', 'unknown-query-parameter', 'request-not-translatable', 'invalid-path-parameter', 'request-too-many-items']);
 /** Problems that mean v2 cannot be reached at all from here, as opposed to one bad exchange. */
 const UNREACHABLE = new Set(['upstream-unreachable', 'upstream-timeout']);
 /** undici's and the socket's own words for the same (a body that stalls never becomes a CompatError). */
@@ -74,10 +78,16 @@ export class FloorTarget {
     if (this.unavailable) return { request, trace, failure: `v2 could not be reached from the checker (${this.unavailable})` };
     const started = performance.now();
     try {
-      const result = await exchange(this.table, endpoint, structuredClone(request), (message) => this.client.send(message), trace);
+      const result = await exchange(this.table, endpoint, structuredClone(request), (message) => this.client.send(message), trace, { url: `${this.baseUrl}${outgoing.target}` });
       return { request, response: result.response, ms: performance.now() - started, trace };
     } catch (error) {
       if (stop.aborted) throw new RunAborted();
+      if (error instanceof CompatError && GATEWAY_ANSWERS.has(error.code)) {
+        // The gateway answers this request itself (a v1 validation the mapping makes, a
+        // parameter it cannot translate): that is the floor's answer too, and its rules ran.
+        const view = snapshotRequest(request, `${this.baseUrl}${outgoing.target}`, false);
+        return { request, response: gatewayErrorMessage(this.table, endpoint, error, view), ms: performance.now() - started, trace };
+      }
       const reason = error instanceof CompatError ? error.message : describeFailure(error, false, this.timeoutMs, new URL(this.baseUrl).origin);
       // A v2 the checker cannot reach (say, the gateway's upstream differs from the mapping's and
       // no --v2 was given), or one that never answers it, would cost a timeout per exchange: give

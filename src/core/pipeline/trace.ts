@@ -43,7 +43,15 @@ export function runSteps(steps: readonly CompiledStep[], root: unknown, stage: s
       }
     }
     const before = JSON.stringify(root);
-    root = step.apply(root, context);
+    try {
+      root = step.apply(root, context);
+    } catch (error) {
+      // A step that fails the exchange (a `reject`, a value that cannot be converted) decided the
+      // answer: it is in the trace as the step that fired last.
+      entry.changed = true;
+      trace.push(entry);
+      throw error;
+    }
     const after = JSON.stringify(root);
     entry.changed = after !== before;
     if (entry.changed) entry.places = changedPlaces(before === undefined ? undefined : JSON.parse(before), after === undefined ? undefined : JSON.parse(after));
