@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { request as httpRequest } from 'undici';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCatalogServices, type CatalogServices } from '../examples/catalog/start.js';
 import { loadMappingFile } from '../src/io/load-mapping.js';
 import { startGateway, type RunningGateway } from '../src/server/gateway.js';
+import { catalogExchanges, stepsOf, type FixtureExchange, type FixtureRequest } from './support/catalog-exchanges.js';
 
 /*
  * The catalog migration end to end: every recorded v1 client exchange of
@@ -16,23 +15,7 @@ import { startGateway, type RunningGateway } from '../src/server/gateway.js';
  * Link URLs (two servers, two ports), and the timestamps of records created during the exchange.
  */
 
-interface FixtureRequest {
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: unknown;
-  rawBody?: string;
-}
-interface FixtureStep {
-  request: FixtureRequest;
-  capture?: Record<string, string>;
-}
-interface Exchange extends Partial<FixtureStep> {
-  name: string;
-  steps?: FixtureStep[];
-}
-
-const fixture = parse(readFileSync(fileURLToPath(new URL('./fixtures/catalog-v1-exchanges.yaml', import.meta.url)), 'utf8')) as { exchanges: Exchange[] };
+const exchanges = catalogExchanges();
 const MAPPING = fileURLToPath(new URL('../mappings/catalog.yaml', import.meta.url));
 
 /** The headers a v1 client of this API reads. */
@@ -87,9 +70,9 @@ function normalise(seen: Seen, origin: string): Seen {
   return { status: seen.status, headers, body };
 }
 
-async function replay(base: string, exchange: Exchange): Promise<Seen[]> {
+async function replay(base: string, exchange: FixtureExchange): Promise<Seen[]> {
   if (base === services.v1.url) await httpRequest(`${base}/__reset`, { method: "POST" }).then((r) => r.body.dump());
-  const steps = exchange.steps ?? [{ request: exchange.request!, capture: exchange.capture }];
+  const steps = stepsOf(exchange);
   const captured: Record<string, string> = {};
   const seen: Seen[] = [];
   for (const step of steps) {
@@ -103,8 +86,8 @@ async function replay(base: string, exchange: Exchange): Promise<Seen[]> {
   return seen;
 }
 
-describe(`the catalog migration: ${fixture.exchanges.length} recorded v1 exchanges through the gateway`, () => {
-  it.each(fixture.exchanges.map((exchange) => [exchange.name, exchange] as const))('%s', async (_name, exchange) => {
+describe(`the catalog migration: ${exchanges.length} recorded v1 exchanges through the gateway`, () => {
+  it.each(exchanges.map((exchange) => [exchange.name, exchange] as const))('%s', async (_name, exchange) => {
     await httpRequest(`${services.v2.url}/__reset`, { method: 'POST' }).then((r) => r.body.dump());
     const v1 = (await replay(services.v1.url, exchange)).map((seen) => normalise(seen, services.v1.url));
     const viaGateway = (await replay(gateway.url, { ...exchange })).map((seen) => normalise(seen, gateway.url));

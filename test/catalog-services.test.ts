@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenApiContract } from '../examples/knowledge/openapi-check.js';
 import { CATALOG_SEED } from '../examples/catalog/seed.js';
 import { startCatalogServices, type CatalogServices } from '../examples/catalog/start.js';
 import { withQueryParameters } from '../examples/catalog/query-string.js';
+import { catalogExchanges, type FixtureStep } from './support/catalog-exchanges.js';
 import { compareCodePoints } from '../examples/catalog/store.js';
 import { createV1Service, type Product, type Review, type Vendor } from '../examples/catalog/v1-service.js';
 import { createV2Service, type ItemDocument, type ListDocument, type ProductV2, type ReviewV2, type VendorV2 } from '../examples/catalog/v2-service.js';
@@ -1055,27 +1054,7 @@ describe('the shared seed', () => {
 
 // ---- the v1 exchange fixture -------------------------------------------------------------
 
-interface FixtureRequest {
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: unknown;
-  rawBody?: string;
-}
-
-interface FixtureStep {
-  request: FixtureRequest;
-  expect: { status: number; headers?: Record<string, unknown>; body?: unknown };
-  capture?: Record<string, string>;
-}
-
-interface FixtureExchange extends Partial<FixtureStep> {
-  name: string;
-  steps?: FixtureStep[];
-}
-
-const FIXTURE_PATH = fileURLToPath(new URL('./fixtures/catalog-v1-exchanges.yaml', import.meta.url));
-const fixture = parse(readFileSync(FIXTURE_PATH, 'utf8')) as { exchanges: FixtureExchange[] };
+const fixture = { exchanges: catalogExchanges() };
 
 /** Where `actual` differs from the expectation, as readable lines (empty when it matches). */
 function mismatches(expected: unknown, actual: unknown, where: string): string[] {
