@@ -1,7 +1,11 @@
+import { BlockList, isIPv6 } from 'node:net';
 import type { CompiledTable } from '../core/mapping/compiled.js';
+import { DEFAULT_JSON_LIMITS, type JsonLimits } from '../upstream/json-limits.js';
+import { DEFAULT_MEMORY_BUDGET, MemoryBudget } from '../upstream/memory-budget.js';
 import { UpstreamClient, type UpstreamOptions } from '../upstream/upstream-client.js';
 import { createApp } from './create-app.js';
-import { listen, type ListeningServer } from './listen.js';
+import { listen, type ListenOptions, type ListeningServer } from './listen.js';
+import type { RequestPolicy } from './message-io.js';
 import type { GatewayObserver } from './observer.js';
 
 export interface GatewayConfig {
@@ -13,6 +17,24 @@ export interface GatewayConfig {
   upstreamOptions?: Partial<UpstreamOptions>;
   observer?: GatewayObserver;
   clientHeader?: string;
+  /** Bytes of bodies held in memory at once, across every exchange (503 past it). */
+  memoryBudget?: number;
+  /** Shape limits on translated JSON bodies, both directions. */
+  jsonLimits?: Partial<JsonLimits>;
+  /** Addresses and CIDR ranges (`10.0.0.0/8`) of proxies whose X-Forwarded-* are believed. */
+  trustedProxies?: string[];
+}
+
+/** `10.0.0.0/8`, `::1`, `127.0.0.1` into a BlockList; throws on anything else. */
+export function trustedProxyList(entries: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address, prefix] = entry.split('/');
+    const family = isIPv6(address!) ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) list.addAddress(address!, family);
+    else list.addSubnet(address!, Number(prefix), family);
+  }
+  return list;
 }
 
 /**
@@ -25,9 +47,20 @@ export class Gateway {
   private upstream!: UpstreamClient;
   private legacy?: UpstreamClient;
   private current!: GatewayConfig;
+  /** Shared by every exchange and kept across reloads: one budget for the whole process. */
+  readonly memoryBudget: MemoryBudget;
+  private readonly policy: RequestPolicy;
 
   constructor(config: GatewayConfig) {
+    this.memoryBudget = new MemoryBudget(config.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
+    const jsonLimits = { ...DEFAULT_JSON_LIMITS, ...config.jsonLimits };
+    this.policy = { jsonLimits, memoryBudget: this.memoryBudget, trustedProxies: config.trustedProxies?.length ? trustedProxyList(config.trustedProxies) : undefined };
     this.install(config);
+  }
+
+  /** The v2 client, for readiness probes. */
+  get upstreamClient(): UpstreamClient {
+    return this.upstream;
   }
 
   get table(): CompiledTable {
@@ -52,16 +85,17 @@ export class Gateway {
     const upstreamUrl = config.upstreamUrl ?? config.table.upstream;
     const legacyUrl = config.legacyUrl ?? config.table.legacy;
     const retired: UpstreamClient[] = [];
+    const upstreamOptions: Partial<UpstreamOptions> = { jsonLimits: this.policy.jsonLimits, memoryBudget: this.memoryBudget, ...config.upstreamOptions };
     if (!this.upstream || new URL(upstreamUrl).href !== new URL(this.upstreamUrl).href) {
       if (this.upstream) retired.push(this.upstream);
-      this.upstream = new UpstreamClient(upstreamUrl, config.upstreamOptions);
+      this.upstream = new UpstreamClient(upstreamUrl, upstreamOptions);
     }
     if ((legacyUrl ?? '') !== (this.legacy ? (this.legacyUrl ?? '') : '')) {
       if (this.legacy) retired.push(this.legacy);
-      this.legacy = legacyUrl ? new UpstreamClient(legacyUrl, config.upstreamOptions) : undefined;
+      this.legacy = legacyUrl ? new UpstreamClient(legacyUrl, upstreamOptions) : undefined;
     }
     this.current = config;
-    this.app = createApp({ table: config.table, upstream: this.upstream, legacy: this.legacy, observer: config.observer, clientHeader: config.clientHeader });
+    this.app = createApp({ table: config.table, upstream: this.upstream, legacy: this.legacy, observer: config.observer, clientHeader: config.clientHeader, policy: this.policy });
     // Let requests still using a retired pool finish before closing it.
     for (const client of retired) setTimeout(() => void client.close(), 30_000).unref();
   }
@@ -78,7 +112,7 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(config: GatewayConfig & { port?: number; host?: string }): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig & ListenOptions): Promise<RunningGateway> {
   const gateway = new Gateway(config);
   const server = await listen(gateway, { port: config.port, host: config.host });
   return {
