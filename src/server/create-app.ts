@@ -76,10 +76,11 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
       const extra: GatewayHeaders = table.cors ? { ...lifecycle, ...corsHeaders(table.cors, v1.headers.origin), 'x-request-id': v1.requestId } : { ...lifecycle, 'x-request-id': v1.requestId };
       let response: Response;
       let problem: string | undefined;
+      let failure: CompatError | undefined;
       try {
         response = await handle(v1, extra, c);
       } catch (error) {
-        const failure = error instanceof CompatError ? error : new CompatError('internal-error', 'the gateway failed unexpectedly; the request id identifies it in the logs', {}, { cause: error });
+        failure = error instanceof CompatError ? error : new CompatError('internal-error', 'the gateway failed unexpectedly; the request id identifies it in the logs', {}, { cause: error });
         if (failure.code === 'internal-error') console.error(`[${v1.requestId}]`, error);
         problem = failure.code;
         response = problemResponse(table, v1, failure, { ...extra, ...problemHeaders(failure) });
@@ -87,7 +88,8 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
         guard.finish(v1);
       }
       const status = response === ALREADY_WRITTEN ? v1.writtenStatus! : response.status;
-      observer.exchange({ endpoint: v1.endpoint, client: clientOf(v1.headers, clientHeader), status, seconds: (performance.now() - started) / 1000, problem });
+      const { path, search } = splitUrl(v1.request.url);
+      observer.exchange({ endpoint: v1.endpoint, client: clientOf(v1.headers, clientHeader), status, seconds: (performance.now() - started) / 1000, problem, failure, requestId: v1.requestId, method: v1.request.method, path, search });
       return response;
     };
 

@@ -1,5 +1,5 @@
-import { getRequestListener, RequestError, type ServerType } from '@hono/node-server';
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { getRequestListener, RequestError } from '@hono/node-server';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ProblemCode } from '../core/errors.js';
@@ -19,7 +19,7 @@ export interface ListenOptions {
 export interface ListeningServer {
   url: string;
   port: number;
-  server: ServerType;
+  server: Server;
   /** Stops accepting connections and resolves when in-flight requests have finished. */
   close(): Promise<void>;
 }
@@ -86,7 +86,8 @@ export function listen(handler: FetchHandler, options: ListenOptions = {}): Prom
       return problemResponse('internal-error', 'the gateway failed unexpectedly');
     },
   });
-  const server = createServer((incoming, outgoing) => {
+  // requireHostHeader off: node would answer a missing Host with an empty 400 of its own.
+  const server = createServer({ requireHostHeader: false }, (incoming, outgoing) => {
     const refused = refusedTarget(incoming);
     if (refused) {
       writeProblem(outgoing, 'bad-request', refused);
@@ -145,5 +146,6 @@ export function listen(handler: FetchHandler, options: ListenOptions = {}): Prom
 }
 
 function problemResponse(code: ProblemCode, detail: string): Response {
-  return new Response(problemText(code, detail), { status: PROBLEMS[code].status, headers: { 'content-type': PROBLEM_CONTENT_TYPE } });
+  // The connection closes: what follows a request that could not be read cannot be trusted either.
+  return new Response(problemText(code, detail), { status: PROBLEMS[code].status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, connection: 'close' } });
 }
