@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleServices, type ExampleServices } from '../examples/knowledge/start.js';
 import { main } from '../src/cli/main.js';
-import { memoryIo, runCli } from './support/cli-harness.js';
+import { memoryIo, runCli, tempDir } from './support/cli-harness.js';
 import { KNOWLEDGE_MAPPING } from './support/example-stack.js';
+import { json, startRecordingUpstream } from './support/recording-upstream.js';
 
 /*
  * `api-compat serve` as operators run it: configured from the environment, logging one JSON
@@ -135,5 +136,47 @@ describe('serve in production', () => {
     expect((await fetch(`${admin}/healthz`)).status).toBe(200);
     second.stop();
     expect(await running).toBe(0);
+  });
+});
+
+describe('rolling an endpoint back', () => {
+  it('to legacy by one edit of the mapping: within a second, with no request dropped', async () => {
+    const v1 = await startRecordingUpstream(() => json({ side: 'v1' }));
+    const v2 = await startRecordingUpstream(() => json({ data: { side: 'v2' } }));
+    const workspace = await tempDir();
+    const text = (mode: string) => ['name: rollback', `upstream: ${v2.url}`, `legacy: ${v1.url}`, 'endpoints:', '  - id: thing', '    v1: GET /v1/thing', '    v2: GET /v2/thing', `    mode: ${mode}`, '    response: [{ unwrap: body.data }]', ''].join('\n');
+    const file = await workspace.write('mapping.yaml', text('translate'));
+    const terminal = memoryIo({ env: {} });
+    const exit = main(['serve', '--mapping', file, '--port', '0'], terminal.io);
+    try {
+      let url: string | undefined;
+      while (!url) {
+        url = /"url":"([^"]+)"/.exec(terminal.output.stderr)?.[1];
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const answers: Array<{ status: number; side: string; at: number }> = [];
+      const ask = async () => {
+        const response = await fetch(`${url}/v1/thing`);
+        const body = (await response.json()) as { side: string };
+        answers.push({ status: response.status, side: body.side, at: performance.now() });
+      };
+      for (let i = 0; i < 10; i++) await ask();
+      const edited = performance.now();
+      await workspace.write('mapping.yaml', text('legacy'));
+      while (!answers.some((answer) => answer.side === 'v1' && answer.at > edited) && performance.now() - edited < 5_000) await ask();
+      for (let i = 0; i < 10; i++) await ask();
+      expect(answers.every((answer) => answer.status === 200)).toBe(true);
+      const switched = answers.find((answer) => answer.side === 'v1')!;
+      expect(switched.at - edited).toBeLessThan(1_000);
+      // Once switched, it stays switched.
+      expect(answers.filter((answer) => answer.at >= switched.at).every((answer) => answer.side === 'v1')).toBe(true);
+      expect(terminal.output.stderr).toContain('"mapping reloaded"');
+    } finally {
+      terminal.stop();
+      await exit;
+      await workspace.remove();
+      await v1.close();
+      await v2.close();
+    }
   });
 });

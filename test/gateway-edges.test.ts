@@ -192,6 +192,9 @@ describe('the admin port', () => {
       expect(refused.headers.get('www-authenticate')).toContain('Bearer');
       expect((await fetch(`${admin.url}/metrics`, { headers: { authorization: 'Bearer wrong!' } })).status).toBe(401);
       expect((await fetch(`${admin.url}/routes`, { headers: { authorization: 'Bearer s3cret' } })).status).toBe(200);
+      expect((await fetch(`${admin.url}/shadow`)).status).toBe(401);
+      const shadow = await fetch(`${admin.url}/shadow`, { headers: { authorization: 'Bearer s3cret' } });
+      expect(await shadow.json()).toMatchObject({ endpoints: {}, queued: 0, running: 0 });
     } finally {
       await admin.close();
     }

@@ -76,5 +76,8 @@ export function accessLogObserver(logger: Logger): GatewayObserver {
 
 /** Several observers as one. */
 export function allObservers(...observers: GatewayObserver[]): GatewayObserver {
-  return { exchange: (observation) => observers.forEach((observer) => observer.exchange(observation)) };
+  return {
+    exchange: (observation) => observers.forEach((observer) => observer.exchange(observation)),
+    shadow: (endpoint, result) => observers.forEach((observer) => observer.shadow?.(endpoint, result)),
+  };
 }

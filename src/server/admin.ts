@@ -80,6 +80,12 @@ export class GatewayMetrics implements GatewayObserver {
     labelNames: ['endpoint', 'code'] as const,
     registers: [this.registry],
   });
+  private readonly shadowResults = new Counter({
+    name: 'api_compat_shadow_comparisons_total',
+    help: 'Shadow comparisons of legacy answers with translated v2 answers, by endpoint and result (match, mismatch, error, dropped)',
+    labelNames: ['endpoint', 'result'] as const,
+    registers: [this.registry],
+  });
   readonly reloads = new Counter({
     name: 'api_compat_mapping_reloads_total',
     help: 'Mapping file reloads, by result (applied or rejected)',
@@ -97,6 +103,10 @@ export class GatewayMetrics implements GatewayObserver {
     this.requests.inc({ endpoint: observation.endpoint, client, status: String(observation.status) });
     this.duration.observe({ endpoint: observation.endpoint }, observation.seconds);
     if (observation.problem) this.problems.inc({ endpoint: observation.endpoint, code: observation.problem });
+  }
+
+  shadow(endpoint: string, result: 'match' | 'mismatch' | 'error' | 'dropped'): void {
+    this.shadowResults.inc({ endpoint, result });
   }
 }
 
@@ -124,6 +134,7 @@ export function createAdminApp(gateway: Gateway, metrics: GatewayMetrics, state:
   });
   if (options.token) app.use('*', bearerToken(options.token));
   app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/shadow', (c) => c.json(gateway.shadow.summary()));
   app.get('/routes', (c) =>
     c.json({
       mapping: gateway.table.name,
@@ -136,6 +147,7 @@ export function createAdminApp(gateway: Gateway, metrics: GatewayMetrics, state:
         removed: endpoint.removed ?? null,
         calls: endpoint.calls.map((call) => `${call.route.method} ${call.route.template}`),
         streamed: !endpoint.readsRequestBody && !endpoint.readsResponseBody && endpoint.calls.length === 0,
+        mode: gateway.rollout?.get(endpoint.id) ?? { kind: 'translate' },
       })),
     }),
   );

@@ -18,6 +18,8 @@ import { parseBody, queryString, readLimited, serializeBody, type UpstreamClient
 import { toUpstreamProblem } from '../upstream/upstream-errors.js';
 import { lifecycleHeaders } from './lifecycle-headers.js';
 import { createRequestGuard } from './limits.js';
+import { withRollout, type RolloutTable } from './rollout.js';
+import type { ShadowComparer } from './shadow.js';
 import {
   ALREADY_WRITTEN,
   incomingV1,
@@ -47,6 +49,9 @@ export interface AppOptions {
   clientHeader?: string;
   /** Shape limits, memory budget and trusted proxies applied to every request. */
   policy?: RequestPolicy;
+  /** Per-endpoint rollout modes (absent: every endpoint is translated). */
+  rollout?: RolloutTable;
+  shadow?: ShadowComparer;
 }
 
 type GatewayEnv = { Bindings: Partial<HttpBindings> };
@@ -116,7 +121,10 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   }
   for (const variants of routes.values()) {
     const first = variants[0]!;
-    const handlers = variants.map((endpoint) => (endpoint.removed ? removedEndpoint(endpoint) : guard.admitting(endpoint, mappedEndpoint(table, endpoint, upstream))));
+    const handlers = variants.map((endpoint) => {
+      const translated = endpoint.removed ? removedEndpoint(endpoint) : guard.admitting(endpoint, mappedEndpoint(table, endpoint, upstream));
+      return withRollout(endpoint, options.rollout?.get(endpoint.id), { translate: translated, legacy, shadow: options.shadow, passThrough: legacy && ((v1, extra) => passThrough(legacy, v1, extra)) });
+    });
     const handle: Handler =
       variants.length === 1 && !first.when
         ? handlers[0]!

@@ -7,6 +7,8 @@ import { createApp } from './create-app.js';
 import { listen, type ListenOptions, type ListeningServer } from './listen.js';
 import type { RequestPolicy } from './message-io.js';
 import type { GatewayObserver } from './observer.js';
+import { rolloutProblems, type RolloutTable } from './rollout.js';
+import { ShadowComparer, type ShadowOptions } from './shadow.js';
 
 export interface GatewayConfig {
   table: CompiledTable;
@@ -23,6 +25,9 @@ export interface GatewayConfig {
   jsonLimits?: Partial<JsonLimits>;
   /** Addresses and CIDR ranges (`10.0.0.0/8`) of proxies whose X-Forwarded-* are believed. */
   trustedProxies?: string[];
+  /** Per-endpoint rollout modes from the mapping (absent: every endpoint is translated). */
+  rollout?: RolloutTable;
+  shadowOptions?: ShadowOptions;
 }
 
 /** `10.0.0.0/8`, `::1`, `127.0.0.1` into a BlockList; throws on anything else. */
@@ -50,10 +55,13 @@ export class Gateway {
   /** Shared by every exchange and kept across reloads: one budget for the whole process. */
   readonly memoryBudget: MemoryBudget;
   private readonly policy: RequestPolicy;
+  /** Shadow comparisons, kept across reloads so their counts and learnt noise survive them. */
+  readonly shadow: ShadowComparer;
 
   constructor(config: GatewayConfig) {
     this.memoryBudget = new MemoryBudget(config.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
     const jsonLimits = { ...DEFAULT_JSON_LIMITS, ...config.jsonLimits };
+    this.shadow = new ShadowComparer({ ...config.shadowOptions, onResult: (endpoint, result) => config.observer?.shadow?.(endpoint, result) });
     this.policy = { jsonLimits, memoryBudget: this.memoryBudget, trustedProxies: config.trustedProxies?.length ? trustedProxyList(config.trustedProxies) : undefined };
     this.install(config);
   }
@@ -77,13 +85,20 @@ export class Gateway {
 
   readonly fetch = (request: Request, env?: unknown): Response | Promise<Response> => this.app.fetch(request, env as never);
 
-  reload(table: CompiledTable): void {
-    this.install({ ...this.current, table });
+  get rollout(): RolloutTable | undefined {
+    return this.current.rollout;
+  }
+
+  /** Swaps in a new table (and its modes); throws, keeping the old one, if the modes cannot be served. */
+  reload(table: CompiledTable, rollout?: RolloutTable): void {
+    this.install({ ...this.current, table, rollout: rollout ?? this.current.rollout });
   }
 
   private install(config: GatewayConfig): void {
     const upstreamUrl = config.upstreamUrl ?? config.table.upstream;
     const legacyUrl = config.legacyUrl ?? config.table.legacy;
+    const problems = config.rollout ? rolloutProblems(config.rollout, Boolean(legacyUrl)) : [];
+    if (problems.length) throw new Error(problems.join('; '));
     const retired: UpstreamClient[] = [];
     const upstreamOptions: Partial<UpstreamOptions> = { jsonLimits: this.policy.jsonLimits, memoryBudget: this.memoryBudget, ...config.upstreamOptions };
     if (!this.upstream || new URL(upstreamUrl).href !== new URL(this.upstreamUrl).href) {
@@ -95,7 +110,7 @@ export class Gateway {
       this.legacy = legacyUrl ? new UpstreamClient(legacyUrl, upstreamOptions) : undefined;
     }
     this.current = config;
-    this.app = createApp({ table: config.table, upstream: this.upstream, legacy: this.legacy, observer: config.observer, clientHeader: config.clientHeader, policy: this.policy });
+    this.app = createApp({ table: config.table, upstream: this.upstream, legacy: this.legacy, observer: config.observer, clientHeader: config.clientHeader, policy: this.policy, rollout: config.rollout, shadow: this.shadow });
     // Let requests still using a retired pool finish before closing it.
     for (const client of retired) setTimeout(() => void client.close(), 30_000).unref();
   }

@@ -200,6 +200,24 @@ export async function readRequestBody(v1: IncomingV1, limit: number): Promise<un
   }
 }
 
+/** The request body as bytes, untouched, within the size limit and the memory budget. */
+export async function readRawRequestBody(v1: IncomingV1, limit: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const budget = v1.policy.memoryBudget;
+  const received: AsyncIterable<Uint8Array> = v1.incoming ?? (v1.request.body as unknown as AsyncIterable<Uint8Array>);
+  for await (const chunk of received) {
+    size += chunk.length;
+    if (size > limit) throw new CompatError('request-body-too-large', `the request body is larger than ${limit} bytes`, { limit });
+    if (budget) {
+      if (!budget.tryReserve(chunk.length)) throw new CompatError('gateway-overloaded', 'the gateway holds as many request bodies in memory as it allows; retry shortly');
+      v1.reservedBytes += chunk.length;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 /** Gives back what the request held against the memory budget. */
 export function releaseRequestMemory(v1: IncomingV1): void {
   if (v1.reservedBytes > 0) v1.policy.memoryBudget?.release(v1.reservedBytes);
@@ -291,6 +309,12 @@ export function messageToResponse(message: HttpMessage, extraHeaders: Readonly<R
 }
 
 const COMPACT: RenderPolicy = { indent: 0 };
+
+/** An upstream answer read whole, passed on as it came (hop-by-hop fields dropped, the gateway's added). */
+export function bufferedResponse(status: number, upstreamHeaders: RawHeaders, body: Uint8Array, extraHeaders: Readonly<Record<string, string>>): Response {
+  const headers = responseHeaders(upstreamHeaders, extraHeaders, { checked: true });
+  return responseWith(NO_BODY_STATUS.has(status) || body.length === 0 ? null : body, status, headers);
+}
 
 /**
  * An answer already written to the socket. @hono/node-server sends nothing for a response

@@ -21,6 +21,8 @@ export interface ExchangeObservation {
 
 export interface GatewayObserver {
   exchange(observation: ExchangeObservation): void;
+  /** One shadow comparison finished (or was dropped). */
+  shadow?(endpoint: string, result: 'match' | 'mismatch' | 'error' | 'dropped'): void;
 }
 
 export const silentObserver: GatewayObserver = { exchange: () => {} };

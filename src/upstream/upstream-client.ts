@@ -216,6 +216,11 @@ export class UpstreamClient {
     }
   }
 
+  /** Gives back the memory an answer from `read` held, once it is no longer needed. */
+  release(response: BufferedResponse): void {
+    this.options.memoryBudget?.release(response.body.length);
+  }
+
   async close(): Promise<void> {
     await this.dispatcher.close();
   }

@@ -8,6 +8,7 @@ import { createAdminApp, GatewayMetrics } from '../../server/admin.js';
 import { startGateway, trustedProxyList, type RunningGateway } from '../../server/gateway.js';
 import { listen, ListenError, type ListeningServer } from '../../server/listen.js';
 import { upstreamReadiness } from '../../server/readiness.js';
+import { rolloutOf, rolloutProblems } from '../../server/rollout.js';
 import { watchFile } from '../../server/watch-mapping.js';
 import { EXIT, untilStopped, type CliIo } from '../cli-io.js';
 import { loadMappingForCommand } from '../load-or-report.js';
@@ -88,6 +89,12 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   const logger = createLogger(options.logLevel, (line) => io.stderr(line));
   const loaded = await loadMappingForCommand(options.mapping, io);
   if (!loaded) return EXIT.badInput;
+  const rollout = rolloutOf(loaded.document);
+  const modeProblems = rolloutProblems(rollout, Boolean(options.legacy ?? loaded.table.legacy));
+  if (modeProblems.length) {
+    for (const problem of modeProblems) io.stderr(`api-compat serve: ${options.mapping}: ${problem}\n`);
+    return EXIT.badInput;
+  }
   const metrics = new GatewayMetrics({ clients: options.metricsClients });
   const state = { draining: false };
   let running: RunningGateway;
@@ -102,6 +109,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
       observer: allObservers(metrics, accessLogObserver(logger)),
       memoryBudget: options.memoryBudget,
       trustedProxies: options.trustedProxies,
+      rollout,
       upstreamOptions: { bodyLimit: options.bodyLimit, headersTimeout: options.timeout, bodyTimeout: options.timeout, deadline: options.timeout, maxConcurrent: options.maxConcurrent, maxQueued: options.maxQueued },
     });
   } catch (error) {
@@ -124,18 +132,23 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   const file = resolve(io.cwd, options.mapping);
   const stopWatching = options.watch
     ? watchFile(file, () => {
-        loadMappingFile(file, { env: io.env }).then(
-          (next) => {
-            running.gateway.reload(next.table);
-            metrics.reloads.inc({ result: 'applied' });
-            logger.info({ endpoints: next.table.endpoints.length }, 'mapping reloaded');
-          },
-          (error: unknown) => {
-            metrics.reloads.inc({ result: 'rejected' });
-            const problems = error instanceof SourceLoadError ? error.diagnostics.map(formatDiagnostic) : [String(error)];
-            logger.error({ problems }, 'mapping reload rejected; still serving the previous mapping');
-          },
-        );
+        loadMappingFile(file, { env: io.env })
+          .then((next) => {
+            // Throws, keeping the previous table, when a mode needs a legacy API there is none of.
+            running.gateway.reload(next.table, rolloutOf(next.document));
+            return next;
+          })
+          .then(
+            (next) => {
+              metrics.reloads.inc({ result: 'applied' });
+              logger.info({ endpoints: next.table.endpoints.length }, 'mapping reloaded');
+            },
+            (error: unknown) => {
+              metrics.reloads.inc({ result: 'rejected' });
+              const problems = error instanceof SourceLoadError ? error.diagnostics.map(formatDiagnostic) : [String(error)];
+              logger.error({ problems }, 'mapping reload rejected; still serving the previous mapping');
+            },
+          );
       })
     : () => {};
 
