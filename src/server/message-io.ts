@@ -174,7 +174,7 @@ export async function readRequestBody(v1: IncomingV1, limit: number): Promise<un
   let size = 0;
   const received: AsyncIterable<Uint8Array> = v1.incoming ?? (v1.request.body as unknown as AsyncIterable<Uint8Array>);
   const encoding = v1.headers['content-encoding'];
-  const stream = isJson && encoding !== undefined ? requestDecoder(received, encoding) : received;
+  const stream = clientAware(isJson && encoding !== undefined ? requestDecoder(received, encoding) : received);
   for await (const chunk of stream) {
     size += chunk.length;
     if (size > limit) throw tooLarge();
@@ -206,7 +206,7 @@ export async function readRawRequestBody(v1: IncomingV1, limit: number): Promise
   let size = 0;
   const budget = v1.policy.memoryBudget;
   const received: AsyncIterable<Uint8Array> = v1.incoming ?? (v1.request.body as unknown as AsyncIterable<Uint8Array>);
-  for await (const chunk of received) {
+  for await (const chunk of clientAware(received)) {
     size += chunk.length;
     if (size > limit) throw new CompatError('request-body-too-large', `the request body is larger than ${limit} bytes`, { limit });
     if (budget) {
@@ -216,6 +216,16 @@ export async function readRawRequestBody(v1: IncomingV1, limit: number): Promise
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size);
+}
+
+/** A body stream whose failures (the client aborted or reset mid-body) are the client's, not the gateway's. */
+async function* clientAware(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  try {
+    yield* body;
+  } catch (error) {
+    if (error instanceof CompatError) throw error;
+    throw new CompatError('client-closed-request', 'the client closed the connection before its request body was complete', {}, { cause: error });
+  }
 }
 
 /** Gives back what the request held against the memory budget. */
