@@ -87,10 +87,11 @@ describe('hostile bodies and the event loop', () => {
     while (!done || during.length < 20) during.push(await smallRequestMs(gateway.url));
     const answers = await settled;
 
-    // Before bounded parsing, one such body held every other request for seconds. The margin
-    // is wide so that a busy machine cannot fail this: only a stall of that kind can.
-    expect(median(during)).toBeLessThan(median(baseline) + 30);
-    expect(Math.max(...during)).toBeLessThan(Math.max(...baseline) + 80);
+    // Before bounded parsing, one such body held every other request for seconds (a median of
+    // 4.5 s here). The typical delay is held to a few tens of milliseconds; the single worst one
+    // gets a wide margin, so that a machine busy with other work cannot fail this: only a stall can.
+    expect(median(during)).toBeLessThan(median(baseline) + 50);
+    expect(Math.max(...during)).toBeLessThan(Math.max(...baseline) + 400);
     expect(answers.map((answer) => answer.status)).toEqual([415, 400, 400, 400]);
   });
 });
