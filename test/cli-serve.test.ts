@@ -37,7 +37,7 @@ async function serve(args: string[]) {
 
 describe('api-compat serve', () => {
   it('serves v1 from v2, exposes metrics per endpoint and client, and drains on stop', async () => {
-    const gateway = await serve(['--mapping', KNOWLEDGE_MAPPING, '--admin-port', '0', '--no-watch']);
+    const gateway = await serve(['--mapping', KNOWLEDGE_MAPPING, '--admin-port', '0', '--no-watch', '--metrics-clients', 'billing-batch']);
     const task = await call(gateway.url, 'GET', '/tasks/3', undefined, { 'x-client-id': 'billing-batch' });
     expect(task).toMatchObject({ status: 200, body: { id: 3, priority: 5, status: 'done' } });
 

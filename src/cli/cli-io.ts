@@ -16,6 +16,7 @@ export function processIo(): CliIo {
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  stopWhenOrphaned(onSignal);
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -24,6 +25,23 @@ export function processIo(): CliIo {
     isTTY: Boolean(process.stdout.isTTY),
     stop: controller.signal,
   };
+}
+
+/**
+ * Under `npx` (npm exec), a SIGTERM reaches npm, which exits without passing it on through the
+ * shell it started: the command would keep running, reparented. The parent's pid changing is
+ * the sign; treat it as the signal. Checked twice a second, never keeping the process alive.
+ */
+function stopWhenOrphaned(stop: () => void): void {
+  if (!process.env.npm_execpath) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      stop();
+    }
+  }, 500);
+  timer.unref();
 }
 
 export function untilStopped(signal: AbortSignal): Promise<void> {

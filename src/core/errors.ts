@@ -22,6 +22,15 @@ export const PROBLEMS = {
   'handler-failed': { status: 502, title: 'The endpoint handler failed' },
   'invalid-query-value': { status: 400, title: 'A query parameter has a value this endpoint does not accept' },
   'request-rejected': { status: 400, title: 'The mapping rejects this request' },
+  'admin-unauthorized': { status: 401, title: 'The admin port needs its bearer token' },
+  'bad-request': { status: 400, title: 'The request is not a valid HTTP request for this gateway' },
+  'unsupported-media-type': { status: 415, title: 'The endpoint cannot translate a body of this content type' },
+  'unsupported-content-encoding': { status: 415, title: 'The request body is in a content coding the gateway cannot decode' },
+  'request-body-too-complex': { status: 400, title: 'The request body is past a JSON shape limit of this gateway' },
+  'response-body-too-complex': { status: 502, title: 'The v2 response is past a JSON shape limit of this gateway' },
+  'gateway-overloaded': { status: 503, title: 'The gateway holds as many bodies in memory as it allows' },
+  'upstream-overloaded': { status: 503, title: 'Too many requests are waiting for the upstream service' },
+  'client-closed-request': { status: 499, title: 'The client closed the connection before the answer' },
   'internal-error': { status: 500, title: 'Unexpected gateway failure' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -1,10 +1,58 @@
-import { Hono } from 'hono';
+import { timingSafeEqual } from 'node:crypto';
+import { Hono, type Context, type Next } from 'hono';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Gateway } from './gateway.js';
 import type { ExchangeObservation, GatewayObserver } from './observer.js';
+import { PROBLEM_CONTENT_TYPE, problemBody } from './problem.js';
 
 /** Distinct client labels kept before the rest are counted as "other" (label cardinality). */
 const MAX_CLIENTS = 100;
+/** Without an allow list, requests a client name needs before it gets a label of its own. */
+const DEFAULT_PROMOTE_AFTER = 50;
+/** Names being counted towards promotion at once; past it the count restarts (labels stay). */
+const MAX_CANDIDATES = 10_000;
+
+export interface MetricsOptions {
+  processMetrics?: boolean;
+  /** The client labels to keep; every other client is counted as `other`. */
+  clients?: readonly string[];
+  /** Without `clients`: how many requests a name must make before it gets its own label. */
+  promoteAfter?: number;
+}
+
+/**
+ * Which client label a request counts under. With an allow list, only listed names. Without
+ * one, a name earns a label by steady traffic (`promoteAfter` requests), up to MAX_CLIENTS
+ * labels that are never evicted: a flood of one-off junk names stays in `other`, and cannot
+ * push the real clients out of their labels.
+ */
+class ClientLabels {
+  private readonly labelled = new Set<string>();
+  private readonly candidates = new Map<string, number>();
+  private readonly allowed?: ReadonlySet<string>;
+
+  constructor(
+    clients: readonly string[] | undefined,
+    private readonly promoteAfter: number,
+  ) {
+    if (clients?.length) this.allowed = new Set(clients);
+  }
+
+  labelOf(client: string): string {
+    if (this.allowed) return this.allowed.has(client) ? client : 'other';
+    if (this.labelled.has(client)) return client;
+    if (this.labelled.size >= MAX_CLIENTS) return 'other';
+    const seen = (this.candidates.get(client) ?? 0) + 1;
+    if (seen < this.promoteAfter) {
+      if (this.candidates.size >= MAX_CANDIDATES) this.candidates.clear();
+      this.candidates.set(client, seen);
+      return 'other';
+    }
+    this.candidates.delete(client);
+    this.labelled.add(client);
+    return client;
+  }
+}
 
 /**
  * Prometheus metrics for the gateway. `api_compat_legacy_requests_total` per endpoint and client
@@ -12,7 +60,7 @@ const MAX_CLIENTS = 100;
  */
 export class GatewayMetrics implements GatewayObserver {
   readonly registry = new Registry();
-  private readonly clients = new Set<string>();
+  private readonly clients: ClientLabels;
   private readonly requests = new Counter({
     name: 'api_compat_legacy_requests_total',
     help: 'v1 requests served, per mapped endpoint (or legacy/unmatched), client and status code',
@@ -32,6 +80,12 @@ export class GatewayMetrics implements GatewayObserver {
     labelNames: ['endpoint', 'code'] as const,
     registers: [this.registry],
   });
+  private readonly shadowResults = new Counter({
+    name: 'api_compat_shadow_comparisons_total',
+    help: 'Shadow comparisons of legacy answers with translated v2 answers, by endpoint and result (match, mismatch, error, dropped)',
+    labelNames: ['endpoint', 'result'] as const,
+    registers: [this.registry],
+  });
   readonly reloads = new Counter({
     name: 'api_compat_mapping_reloads_total',
     help: 'Mapping file reloads, by result (applied or rejected)',
@@ -39,31 +93,48 @@ export class GatewayMetrics implements GatewayObserver {
     registers: [this.registry],
   });
 
-  constructor(options: { processMetrics?: boolean } = {}) {
+  constructor(options: MetricsOptions = {}) {
+    this.clients = new ClientLabels(options.clients, options.promoteAfter ?? DEFAULT_PROMOTE_AFTER);
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
   exchange(observation: ExchangeObservation): void {
-    let client = observation.client;
-    if (!this.clients.has(client)) {
-      if (this.clients.size >= MAX_CLIENTS) client = 'other';
-      else this.clients.add(client);
-    }
+    const client = this.clients.labelOf(observation.client);
     this.requests.inc({ endpoint: observation.endpoint, client, status: String(observation.status) });
     this.duration.observe({ endpoint: observation.endpoint }, observation.seconds);
     if (observation.problem) this.problems.inc({ endpoint: observation.endpoint, code: observation.problem });
   }
+
+  shadow(endpoint: string, result: 'match' | 'mismatch' | 'error' | 'dropped'): void {
+    this.shadowResults.inc({ endpoint, result });
+  }
+}
+
+export interface AdminOptions {
+  /** When set, every admin route but the probes needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Readiness beyond "a table is loaded and not draining", e.g. an upstream being reachable. */
+  ready?: () => Promise<{ ready: boolean; reason?: string }>;
 }
 
 /**
- * The admin port: /metrics, /healthz (the process is up), /readyz (a table is loaded and not
- * draining), /routes (what the current table maps). Serve it on a port not exposed to clients.
+ * The admin port: /metrics, /healthz (the process is up), /readyz (a table is loaded, not
+ * draining, and, unless turned off, v2 reachable), /routes (what the current table maps). It
+ * binds to loopback unless told otherwise, and a token guards all but the probes, which
+ * orchestrators call without credentials.
  */
-export function createAdminApp(gateway: Gateway, metrics: GatewayMetrics, state: { draining: boolean }): Hono {
+export function createAdminApp(gateway: Gateway, metrics: GatewayMetrics, state: { draining: boolean }, options: AdminOptions = {}): Hono {
   const app = new Hono();
-  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', (c) => (state.draining ? c.json({ status: 'draining' }, 503) : c.json({ status: 'ready', mapping: gateway.table.name })));
+  app.get('/readyz', async (c) => {
+    if (state.draining) return c.json({ status: 'draining' }, 503);
+    const check = options.ready ? await options.ready() : { ready: true };
+    if (!check.ready) return c.json({ status: 'not-ready', reason: check.reason }, 503);
+    return c.json({ status: 'ready', mapping: gateway.table.name });
+  });
+  if (options.token) app.use('*', bearerToken(options.token));
+  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/shadow', (c) => c.json(gateway.shadow.summary()));
   app.get('/routes', (c) =>
     c.json({
       mapping: gateway.table.name,
@@ -76,8 +147,20 @@ export function createAdminApp(gateway: Gateway, metrics: GatewayMetrics, state:
         removed: endpoint.removed ?? null,
         calls: endpoint.calls.map((call) => `${call.route.method} ${call.route.template}`),
         streamed: !endpoint.readsRequestBody && !endpoint.readsResponseBody && endpoint.calls.length === 0,
+        mode: gateway.rollout?.get(endpoint.id) ?? { kind: 'translate' },
       })),
     }),
   );
   return app;
+}
+
+/** RFC 6750 bearer token check, compared in constant time. */
+function bearerToken(token: string) {
+  const expected = Buffer.from(token);
+  return async (c: Context, next: Next) => {
+    const given = Buffer.from(/^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '');
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    const body = problemBody('admin-unauthorized', 'send Authorization: Bearer <token> with the token the gateway was started with');
+    return c.body(JSON.stringify(body), 401, { 'content-type': PROBLEM_CONTENT_TYPE, 'www-authenticate': 'Bearer realm="api-compat admin"' });
+  };
 }

@@ -17,6 +17,9 @@ import { decodeBody } from '../upstream/content-encoding.js';
 import { parseBody, queryString, readLimited, serializeBody, type UpstreamClient } from '../upstream/upstream-client.js';
 import { toUpstreamProblem } from '../upstream/upstream-errors.js';
 import { lifecycleHeaders } from './lifecycle-headers.js';
+import { createRequestGuard } from './limits.js';
+import { withRollout, type RolloutTable } from './rollout.js';
+import type { ShadowComparer } from './shadow.js';
 import {
   ALREADY_WRITTEN,
   incomingV1,
@@ -31,9 +34,10 @@ import {
   v1Message,
   type IncomingV1,
   type RawHeaders,
+  type RequestPolicy,
 } from './message-io.js';
 import { silentObserver, type GatewayObserver } from './observer.js';
-import { PROBLEM_CONTENT_TYPE, problemBody, problemFromError } from './problem.js';
+import { PROBLEM_CONTENT_TYPE, problemBody, problemFromError, problemHeaders } from './problem.js';
 
 export interface AppOptions {
   table: CompiledTable;
@@ -43,6 +47,11 @@ export interface AppOptions {
   observer?: GatewayObserver;
   /** Request header naming the calling client in metrics (default `x-client-id`, then the User-Agent product). */
   clientHeader?: string;
+  /** Shape limits, memory budget and trusted proxies applied to every request. */
+  policy?: RequestPolicy;
+  /** Per-endpoint rollout modes (absent: every endpoint is translated). */
+  rollout?: RolloutTable;
+  shadow?: ShadowComparer;
 }
 
 type GatewayEnv = { Bindings: Partial<HttpBindings> };
@@ -62,25 +71,30 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   const lifecycle: GatewayHeaders = Object.fromEntries(lifecycleHeaders(table.lifecycle));
   const clientHeader = (options.clientHeader ?? 'x-client-id').toLowerCase();
   const app = new Hono<GatewayEnv>();
+  const guard = createRequestGuard(table);
 
   const serve = (endpointId: string, handle: Handler) =>
     async (c: Context<GatewayEnv>): Promise<Response> => {
       const started = performance.now();
-      const v1 = incomingV1(c.req.raw, c.env);
+      const v1 = incomingV1(c.req.raw, c.env, options.policy);
       v1.endpoint = endpointId;
       const extra: GatewayHeaders = table.cors ? { ...lifecycle, ...corsHeaders(table.cors, v1.headers.origin), 'x-request-id': v1.requestId } : { ...lifecycle, 'x-request-id': v1.requestId };
       let response: Response;
       let problem: string | undefined;
+      let failure: CompatError | undefined;
       try {
         response = await handle(v1, extra, c);
       } catch (error) {
-        const failure = error instanceof CompatError ? error : new CompatError('internal-error', 'the gateway failed unexpectedly; the request id identifies it in the logs', {}, { cause: error });
+        failure = error instanceof CompatError ? error : new CompatError('internal-error', 'the gateway failed unexpectedly; the request id identifies it in the logs', {}, { cause: error });
         if (failure.code === 'internal-error') console.error(`[${v1.requestId}]`, error);
         problem = failure.code;
-        response = problemResponse(table, v1, failure, extra);
+        response = problemResponse(table, v1, failure, { ...extra, ...problemHeaders(failure) });
+      } finally {
+        guard.finish(v1);
       }
       const status = response === ALREADY_WRITTEN ? v1.writtenStatus! : response.status;
-      observer.exchange({ endpoint: v1.endpoint, client: clientOf(v1.headers, clientHeader), status, seconds: (performance.now() - started) / 1000, problem });
+      const { path, search } = splitUrl(v1.request.url);
+      observer.exchange({ endpoint: v1.endpoint, client: clientOf(v1.headers, clientHeader), status, seconds: (performance.now() - started) / 1000, problem, failure, requestId: v1.requestId, method: v1.request.method, path, search });
       return response;
     };
 
@@ -107,7 +121,10 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
   }
   for (const variants of routes.values()) {
     const first = variants[0]!;
-    const handlers = variants.map((endpoint) => (endpoint.removed ? removedEndpoint(endpoint) : mappedEndpoint(table, endpoint, upstream)));
+    const handlers = variants.map((endpoint) => {
+      const translated = endpoint.removed ? removedEndpoint(endpoint) : guard.admitting(endpoint, mappedEndpoint(table, endpoint, upstream));
+      return withRollout(endpoint, options.rollout?.get(endpoint.id), { translate: translated, legacy, shadow: options.shadow, passThrough: legacy && ((v1, extra) => passThrough(legacy, v1, extra)) });
+    });
     const handle: Handler =
       variants.length === 1 && !first.when
         ? handlers[0]!
@@ -207,8 +224,9 @@ function mappedEndpoint(table: CompiledTable, endpoint: CompiledEndpoint, upstre
   // Bodies are streamed through untouched unless some step reads them.
   const streamable = !endpoint.readsRequestBody && !endpoint.readsResponseBody && endpoint.calls.length === 0;
   const hasParams = endpoint.v1.params.length > 0;
-  const send = (request: HttpMessage) => upstream.send(request);
   return async (v1, extra, c) => {
+    // The client's signal: a client that goes away cancels its v2 calls.
+    const send = (request: HttpMessage, call: { call: string }) => upstream.send(request, { signal: v1.request.signal, jsonRequired: call.call !== 'main' || endpoint.readsResponseBody });
     const headers = upstreamHeaders(v1);
     const params = hasParams ? (c.req.param() as Record<string, string>) : {};
     if (streamable) return streamThrough(table, endpoint, upstream, v1, v1Message(v1, headers, params, undefined), extra);
@@ -227,7 +245,7 @@ async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, u
   const contentLength = v1.headers['content-length'];
   if (contentType) headers['content-type'] = contentType;
   if (contentLength) headers['content-length'] = contentLength;
-  const answer = await upstream.stream(v2.method, v2.path + queryString(v2.query), headers, requestBodyStream(v1));
+  const answer = await upstream.stream(v2.method, v2.path + queryString(v2.query), headers, requestBodyStream(v1), v1.request.signal);
   if (isSuccessStatus(answer.status)) {
     // Steps here touch only status and headers (the endpoint reads no body), so the body can flow.
     const translated = translateResponse(table, endpoint, { method: '', path: '', params: {}, query: {}, headers: answer.headers, status: answer.status, body: undefined }, undefined, context);
@@ -257,7 +275,7 @@ async function passThrough(legacy: UpstreamClient, v1: IncomingV1, extra: Gatewa
   const headers = upstreamHeaders(v1);
   const contentLength = v1.headers['content-length'];
   if (contentLength) headers['content-length'] = contentLength;
-  const answer = await legacy.stream(v1.request.method, path + search, headers, requestBodyStream(v1));
+  const answer = await legacy.stream(v1.request.method, path + search, headers, requestBodyStream(v1), v1.request.signal);
   return streamedResponse(v1, answer.status, answer.headers, answer.body, extra, { headersAsReceived: true });
 }
 

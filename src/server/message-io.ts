@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { BlockList } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { CompatError } from '../core/errors.js';
 import { emptyMessage, isJsonMediaType, type HttpMessage } from '../core/model/http-message.js';
 import type { RenderPolicy } from '../core/mapping/http-policy.js';
+import { requestDecoder } from '../upstream/content-encoding.js';
 import { forwardableHeaders } from '../upstream/hop-by-hop.js';
+import { DEFAULT_JSON_LIMITS, JsonLimitError, JsonLimitScanner, type JsonLimits } from '../upstream/json-limits.js';
+import type { MemoryBudget } from '../upstream/memory-budget.js';
 import { finishBody, isCorsHeader, type AnswerRequest } from './v1-answer.js';
 import type { OutgoingBody } from '../upstream/upstream-client.js';
 
@@ -34,19 +38,40 @@ export interface IncomingV1 {
   writtenStatus?: number;
   /** The endpoint (route variant) serving the request, once known: metrics and v1-shaped errors use it. */
   endpoint?: string;
+  policy: RequestPolicy;
+  /** Body bytes this request holds against the memory budget; released when it is answered. */
+  reservedBytes: number;
 }
 
-const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+/** How the gateway treats what a client sends: shape limits, memory, which proxies it trusts. */
+export interface RequestPolicy {
+  jsonLimits: JsonLimits;
+  memoryBudget?: MemoryBudget;
+  /**
+   * Peers whose X-Forwarded-For/Proto/Host are believed and extended. From anyone else these
+   * headers are replaced by what the gateway itself sees: a client cannot claim another address.
+   */
+  trustedProxies?: BlockList;
+}
 
-export function incomingV1(request: Request, env: { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined): IncomingV1 {
+export const DEFAULT_REQUEST_POLICY: RequestPolicy = { jsonLimits: DEFAULT_JSON_LIMITS };
+
+/**
+ * A client's request id is kept only when it is a plain token (UUIDs, ULIDs, trace ids), so it
+ * cannot carry markup or control characters into logs and answers; anything else is replaced.
+ */
+const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export function incomingV1(request: Request, env: { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined, policy: RequestPolicy = DEFAULT_REQUEST_POLICY): IncomingV1 {
   const incoming = env?.incoming;
   const headers = incoming ? incoming.headers : headersOf(request);
   const given = headers['x-request-id'];
-  return { request, incoming, outgoing: env?.outgoing, headers, requestId: typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID() };
+  return { request, incoming, outgoing: env?.outgoing, headers, requestId: typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID(), policy, reservedBytes: 0 };
 }
 
 function headersOf(request: Request): RawHeaders {
-  const headers: Record<string, string> = {};
+  // Null prototype, like node's own headers object: a field named `__proto__` is a field.
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
@@ -56,12 +81,20 @@ function headersOf(request: Request): RawHeaders {
 /** Headers sent upstream: end-to-end ones only, plus X-Forwarded-* and the request id. */
 export function upstreamHeaders(v1: IncomingV1): PlainHeaders {
   const headers = forwardableHeaders(v1.headers);
-  const clientAddress = v1.incoming?.socket.remoteAddress;
+  const socket = v1.incoming?.socket;
+  const clientAddress = socket?.remoteAddress;
+  const trusted = clientAddress !== undefined && v1.policy.trustedProxies !== undefined && v1.policy.trustedProxies.check(clientAddress, socket?.remoteFamily === 'IPv6' ? 'ipv6' : 'ipv4');
+  if (!trusted) {
+    delete headers['x-forwarded-for'];
+    delete headers['x-forwarded-proto'];
+    delete headers['x-forwarded-host'];
+    delete headers.forwarded;
+  }
   if (clientAddress) {
     const prior = headers['x-forwarded-for'];
     headers['x-forwarded-for'] = prior ? `${String(prior)}, ${clientAddress}` : clientAddress;
   }
-  headers['x-forwarded-proto'] ??= v1.incoming && 'encrypted' in v1.incoming.socket ? 'https' : 'http';
+  headers['x-forwarded-proto'] ??= socket && 'encrypted' in socket ? 'https' : 'http';
   const host = v1.headers.host;
   if (typeof host === 'string') headers['x-forwarded-host'] ??= host;
   headers['x-request-id'] = v1.requestId;
@@ -78,8 +111,12 @@ export function splitUrl(url: string): { path: string; search: string } {
 /** Characters that make a query string need real form decoding. */
 const NEEDS_DECODING = /[%+]/;
 
+/**
+ * Query parameters into a null-prototype object: `__proto__`, `constructor` or `toString` are
+ * parameter names like any other, never the object's prototype or an inherited function.
+ */
 export function parseQuery(search: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
+  const query = Object.create(null) as Record<string, string | string[]>;
   if (search.length <= 1) return query;
   // Without % or + there is nothing to decode: splitting is what URLSearchParams would do.
   const pairs: Iterable<[string, string]> = NEEDS_DECODING.test(search) ? new URLSearchParams(search) : splitPairs(search);
@@ -118,29 +155,83 @@ export function requestBodyStream(v1: IncomingV1): OutgoingBody {
   return v1.request.body ? Readable.fromWeb(v1.request.body as unknown as NodeWebReadableStream) : null;
 }
 
-/** Reads the request body within a limit (413 past it) and parses JSON bodies (400 if invalid). */
+/**
+ * Reads the request body within the size limit (413), the shared memory budget (503) and the
+ * JSON shape limits (400), each checked as chunks arrive, and parses JSON bodies (400 if
+ * invalid). A compressed JSON body is decoded (RFC 9110 section 8.4), the limits then applying
+ * to the decoded bytes; a coding the gateway cannot decode is a 415.
+ */
 export async function readRequestBody(v1: IncomingV1, limit: number): Promise<unknown> {
   if (!hasRequestBody(v1)) return undefined;
   const declared = Number(v1.headers['content-length']);
   const tooLarge = () => new CompatError('request-body-too-large', `the request body is larger than ${limit} bytes`, { limit });
   if (declared > limit) throw tooLarge();
+  const contentType = v1.headers['content-type'];
+  const isJson = isJsonMediaType(typeof contentType === 'string' ? contentType : undefined);
+  const budget = v1.policy.memoryBudget;
+  const scanner = isJson ? new JsonLimitScanner(v1.policy.jsonLimits) : undefined;
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const stream: AsyncIterable<Uint8Array> = v1.incoming ?? (v1.request.body as unknown as AsyncIterable<Uint8Array>);
+  const received: AsyncIterable<Uint8Array> = v1.incoming ?? (v1.request.body as unknown as AsyncIterable<Uint8Array>);
+  const encoding = v1.headers['content-encoding'];
+  const stream = clientAware(isJson && encoding !== undefined ? requestDecoder(received, encoding) : received);
   for await (const chunk of stream) {
     size += chunk.length;
     if (size > limit) throw tooLarge();
+    if (budget) {
+      if (!budget.tryReserve(chunk.length)) throw new CompatError('gateway-overloaded', 'the gateway holds as many request bodies in memory as it allows; retry shortly');
+      v1.reservedBytes += chunk.length;
+    }
     chunks.push(chunk);
+    try {
+      scanner?.push(chunk);
+    } catch (error) {
+      if (error instanceof JsonLimitError) throw new CompatError('request-body-too-complex', `the request body's ${error.message}`, { limit: error.limit, value: error.value });
+      throw error;
+    }
   }
   const raw = Buffer.concat(chunks, size);
   if (raw.length === 0) return undefined;
-  const contentType = v1.headers['content-type'];
-  if (!isJsonMediaType(typeof contentType === 'string' ? contentType : undefined)) return raw;
+  if (!isJson) return raw;
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (error) {
     throw new CompatError('request-not-json', `the request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** The request body as bytes, untouched, within the size limit and the memory budget. */
+export async function readRawRequestBody(v1: IncomingV1, limit: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const budget = v1.policy.memoryBudget;
+  const received: AsyncIterable<Uint8Array> = v1.incoming ?? (v1.request.body as unknown as AsyncIterable<Uint8Array>);
+  for await (const chunk of clientAware(received)) {
+    size += chunk.length;
+    if (size > limit) throw new CompatError('request-body-too-large', `the request body is larger than ${limit} bytes`, { limit });
+    if (budget) {
+      if (!budget.tryReserve(chunk.length)) throw new CompatError('gateway-overloaded', 'the gateway holds as many request bodies in memory as it allows; retry shortly');
+      v1.reservedBytes += chunk.length;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** A body stream whose failures (the client aborted or reset mid-body) are the client's, not the gateway's. */
+async function* clientAware(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  try {
+    yield* body;
+  } catch (error) {
+    if (error instanceof CompatError) throw error;
+    throw new CompatError('client-closed-request', 'the client closed the connection before its request body was complete', {}, { cause: error });
+  }
+}
+
+/** Gives back what the request held against the memory budget. */
+export function releaseRequestMemory(v1: IncomingV1): void {
+  if (v1.reservedBytes > 0) v1.policy.memoryBudget?.release(v1.reservedBytes);
+  v1.reservedBytes = 0;
 }
 
 export function v1Message(v1: IncomingV1, headers: PlainHeaders, params: Record<string, string>, body: unknown): HttpMessage {
@@ -211,14 +302,29 @@ export interface AnswerOptions {
   dropCors?: boolean;
 }
 
-/** A translated message as a Response; JSON bodies are serialised, empty ones send no content type. */
+/**
+ * A translated message as a Response; JSON bodies are serialised, empty ones send no content
+ * type. A header that a step built from a v2 value and that HTTP cannot carry (a newline, a
+ * control character) is v2's answer failing translation: 502, not a gateway crash.
+ */
 export function messageToResponse(message: HttpMessage, extraHeaders: Readonly<Record<string, string>>, options: AnswerOptions = {}): Response {
   const finished = finishBody(message, options.render ?? COMPACT, options.request);
-  const headers = responseHeaders(finished.headers, extraHeaders, { skip: 'content-encoding', dropCors: options.dropCors });
+  let headers: PlainHeaders;
+  try {
+    headers = responseHeaders(finished.headers, extraHeaders, { skip: 'content-encoding', dropCors: options.dropCors });
+  } catch (error) {
+    throw new CompatError('response-not-translatable', `the translated answer has a header HTTP cannot carry: ${(error as Error).message}`, {}, { cause: error });
+  }
   return responseWith(finished.body, finished.status, headers);
 }
 
 const COMPACT: RenderPolicy = { indent: 0 };
+
+/** An upstream answer read whole, passed on as it came (hop-by-hop fields dropped, the gateway's added). */
+export function bufferedResponse(status: number, upstreamHeaders: RawHeaders, body: Uint8Array, extraHeaders: Readonly<Record<string, string>>): Response {
+  const headers = responseHeaders(upstreamHeaders, extraHeaders, { checked: true });
+  return responseWith(NO_BODY_STATUS.has(status) || body.length === 0 ? null : body, status, headers);
+}
 
 /**
  * An answer already written to the socket. @hono/node-server sends nothing for a response

@@ -10,10 +10,19 @@ export interface ExchangeObservation {
   seconds: number;
   /** Set when the gateway answered with a problem instead of a translated response. */
   problem?: string;
+  /** The failure behind `problem`, for logs (it may name internal hosts; clients never see that). */
+  failure?: unknown;
+  requestId?: string;
+  method?: string;
+  path?: string;
+  /** The query string as received, `?` included; loggers redact it. */
+  search?: string;
 }
 
 export interface GatewayObserver {
   exchange(observation: ExchangeObservation): void;
+  /** One shadow comparison finished (or was dropped). */
+  shadow?(endpoint: string, result: 'match' | 'mismatch' | 'error' | 'dropped'): void;
 }
 
 export const silentObserver: GatewayObserver = { exchange: () => {} };

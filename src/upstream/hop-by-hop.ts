@@ -14,7 +14,9 @@ const NOT_FORWARDED = new Set([...HOP_BY_HOP, ...RECOMPUTED]);
 export function forwardableHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
   const connection = headers.connection;
   const connectionListed = connection === undefined || connection === '' ? undefined : extraConnectionTokens(String(connection));
-  const result: Record<string, string | string[]> = {};
+  // Null prototype: a field named `__proto__` or `constructor` stays a field (and, being no
+  // standard field, is forwarded as one).
+  const result = Object.create(null) as Record<string, string | string[]>;
   for (const name of Object.keys(headers)) {
     const value = headers[name];
     if (value === undefined) continue;

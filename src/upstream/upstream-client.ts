@@ -2,7 +2,10 @@ import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { CompatError } from '../core/errors.js';
 import { isJsonMediaType, type HttpMessage } from '../core/model/http-message.js';
-import { isRetryableConnectionFailure, toUpstreamProblem } from './upstream-errors.js';
+import { ConcurrencyGate } from './concurrency-gate.js';
+import { DEFAULT_JSON_LIMITS, JsonLimitError, JsonLimitScanner, type JsonLimits } from './json-limits.js';
+import type { MemoryBudget } from './memory-budget.js';
+import { isRetryableConnectionFailure, toUpstreamProblem, upstreamFailure } from './upstream-errors.js';
 
 export interface UpstreamOptions {
   /** Milliseconds to establish a connection. */
@@ -16,6 +19,16 @@ export interface UpstreamOptions {
   /** Extra tries for idempotent requests that never reached the server. */
   retries: number;
   connections: number;
+  /** Milliseconds for a whole answer the gateway reads to translate, headers and body (504 past it). */
+  deadline: number;
+  /** Exchanges in flight with this upstream at once; more wait in a queue. */
+  maxConcurrent: number;
+  /** Exchanges allowed to wait for a turn; beyond it a request gets 503 at once. */
+  maxQueued: number;
+  /** Shape limits on JSON answers the gateway parses (502 past them). */
+  jsonLimits: JsonLimits;
+  /** Shared budget for body bytes held in memory (503 past it); none: only `bodyLimit` applies. */
+  memoryBudget?: MemoryBudget;
   /** For tests: route requests through another dispatcher (e.g. an undici MockAgent). */
   dispatcher?: Dispatcher;
 }
@@ -27,7 +40,18 @@ export const DEFAULT_UPSTREAM_OPTIONS: UpstreamOptions = {
   bodyLimit: 10 * 1024 * 1024,
   retries: 1,
   connections: 128,
+  deadline: 30_000,
+  maxConcurrent: 128,
+  maxQueued: 1_024,
+  jsonLimits: DEFAULT_JSON_LIMITS,
 };
+
+/** Per exchange: the client's signal (it went away: stop), and whether a 2xx must be JSON. */
+export interface SendOptions {
+  signal?: AbortSignal;
+  /** The answer's body is translated: a 2xx that is not JSON cannot be, and is a 502. */
+  jsonRequired?: boolean;
+}
 
 // RFC 9110 section 9.2.2: repeating these has the same effect as sending them once.
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -56,12 +80,14 @@ export class UpstreamClient {
   private readonly basePath: string;
   private readonly dispatcher: Dispatcher;
   private readonly options: UpstreamOptions;
+  private readonly gate: ConcurrencyGate;
 
   constructor(baseUrl: string, options: Partial<UpstreamOptions> = {}) {
     const url = new URL(baseUrl);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.options = { ...DEFAULT_UPSTREAM_OPTIONS, ...options };
+    this.gate = new ConcurrencyGate(this.options.maxConcurrent, this.options.maxQueued);
     this.dispatcher =
       options.dispatcher ??
       new Pool(this.origin, {
@@ -78,34 +104,77 @@ export class UpstreamClient {
     return this.options.bodyLimit;
   }
 
-  /** Sends a request and returns the response with its body still streaming. */
-  stream(method: string, pathAndQuery: string, headers: Record<string, string | string[]>, body: OutgoingBody): Promise<StreamedResponse> {
-    const options = { origin: this.origin, method: method as Dispatcher.HttpMethod, path: this.basePath + pathAndQuery, headers, body };
-    return this.withRetries(method, body, async () => {
-      const response = await this.dispatcher.request(options);
-      return { status: response.statusCode, headers: response.headers as Record<string, string | string[]>, body: response.body };
-    });
+  /** Exchanges in flight and waiting, for /readyz and tests. */
+  get load(): { inFlight: number; queued: number } {
+    return { inFlight: this.gate.inFlight, queued: this.gate.queued };
   }
 
   /**
-   * Sends a request and reads the whole response (within the limit) straight from the
-   * connection: no body stream is built for a body that is read at once anyway.
+   * Sends a request and returns the response with its body still streaming. The concurrency
+   * slot is held until the body has been read or dropped.
    */
-  read(method: string, pathAndQuery: string, headers: Record<string, string | string[]>, body: string | Uint8Array | null): Promise<BufferedResponse> {
+  async stream(method: string, pathAndQuery: string, headers: Record<string, string | string[]>, body: OutgoingBody, signal?: AbortSignal): Promise<StreamedResponse> {
+    const options = { origin: this.origin, method: method as Dispatcher.HttpMethod, path: this.basePath + pathAndQuery, headers, body, signal };
+    const release = await this.acquire(signal);
+    try {
+      const response = await this.withRetries(method, body, signal, async () => {
+        const answer = await this.dispatcher.request(options);
+        return { status: answer.statusCode, headers: answer.headers as Record<string, string | string[]>, body: answer.body };
+      });
+      response.body.once('close', release);
+      return response;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /**
+   * Sends a request and reads the whole response (within the size limit, the memory budget and
+   * the deadline) straight from the connection: no body stream is built for a body that is read
+   * at once anyway. JSON answers are checked against the shape limits chunk by chunk.
+   */
+  async read(method: string, pathAndQuery: string, headers: Record<string, string | string[]>, body: string | Uint8Array | null, signal?: AbortSignal): Promise<BufferedResponse> {
     const options = { origin: this.origin, method: method as Dispatcher.HttpMethod, path: this.basePath + pathAndQuery, headers, body };
-    return this.withRetries(method, body, () => new Promise<BufferedResponse>((resolve, reject) => {
-      this.dispatcher.dispatch(options, new BufferingHandler(this.options.bodyLimit, this.origin, resolve, reject));
-    }));
+    const release = await this.acquire(signal);
+    try {
+      return await this.withRetries(method, body, signal, () => new Promise<BufferedResponse>((resolve, reject) => {
+        const handler = new BufferingHandler(this.options, this.origin, resolve, reject);
+        // RFC 9110 has no total-time limit; undici's header and body timeouts restart on every
+        // byte, so an upstream trickling one byte at a time would hold the exchange for ever.
+        const deadline = setTimeout(() => handler.abort(Object.assign(new Error(`no complete answer within ${this.options.deadline} ms`), { code: 'UND_ERR_BODY_TIMEOUT' })), this.options.deadline);
+        const onClientGone = () => handler.abort(clientGone());
+        signal?.addEventListener('abort', onClientGone, { once: true });
+        handler.onSettled = () => {
+          clearTimeout(deadline);
+          signal?.removeEventListener('abort', onClientGone);
+        };
+        this.dispatcher.dispatch(options, handler);
+      }));
+    } finally {
+      release();
+    }
+  }
+
+  private async acquire(signal: AbortSignal | undefined): Promise<() => void> {
+    if (signal?.aborted) throw clientGone();
+    try {
+      return await this.gate.acquire(signal);
+    } catch (error) {
+      if (signal?.aborted) throw clientGone();
+      throw error;
+    }
   }
 
   /** Retries idempotent requests whose body can be sent again, on connection failures only. */
-  private async withRetries<T>(method: string, body: OutgoingBody, attempt: () => Promise<T>): Promise<T> {
+  private async withRetries<T>(method: string, body: OutgoingBody, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
     // A streamed body can be read only once, so only replayable requests are retried.
     const retryable = IDEMPOTENT.has(method) && (body === null || typeof body === 'string' || body instanceof Uint8Array);
     for (let tries = 0; ; tries++) {
       try {
         return await attempt();
       } catch (error) {
+        if (signal?.aborted) throw clientGone();
         // Only failures before any answer: after one, the request has certainly reached v2.
         if (retryable && tries < this.options.retries && isRetryableConnectionFailure(error) && !failedAfterAnswer.has(error as object)) continue;
         throw toUpstreamProblem(error, this.origin);
@@ -113,30 +182,43 @@ export class UpstreamClient {
     }
   }
 
-  /** Sends a translated message; the response body is read (within the limit) and parsed. */
-  async send(message: HttpMessage): Promise<HttpMessage> {
+  /** Sends a translated message; the response body is read (within the limits) and parsed. */
+  async send(message: HttpMessage, exchange: SendOptions = {}): Promise<HttpMessage> {
     const { body, headers } = serializeBody(message.body, message.headers);
     // The gateway must read translated bodies, so ask for them uncompressed.
     headers['accept-encoding'] = 'identity';
-    const response = await this.read(message.method, message.path + queryString(message.query), headers, body);
-    const encoding = response.headers['content-encoding'];
-    if (encoding && encoding !== 'identity') {
-      throw new CompatError('response-not-translatable', `${this.origin} answered with content-encoding ${String(encoding)} although identity was requested`);
+    const response = await this.read(message.method, message.path + queryString(message.query), headers, body, exchange.signal);
+    try {
+      const encoding = response.headers['content-encoding'];
+      if (encoding && encoding !== 'identity') {
+        throw upstreamFailure('response-not-translatable', `the upstream service answered with content-encoding ${String(encoding)} although identity was requested`, this.origin);
+      }
+      const contentType = headerValue(response.headers['content-type']);
+      if (exchange.jsonRequired && response.status >= 200 && response.status < 300 && response.body.length > 0 && !isJsonMediaType(contentType)) {
+        throw upstreamFailure('response-not-translatable', `${message.method} ${message.path} answered ${response.status} with content type "${contentType ?? 'none'}", not JSON, so it cannot be translated`, this.origin);
+      }
+      // The translated body gets its own length; copying without the old one avoids a `delete`.
+      const responseHeaders: Record<string, string | string[]> = {};
+      for (const name in response.headers) if (name !== 'content-length') responseHeaders[name] = response.headers[name]!;
+      return {
+        method: '',
+        path: '',
+        params: {},
+        query: {},
+        headers: responseHeaders,
+        status: response.status,
+        body: parseBody(response.body, contentType, (reason) => {
+          throw upstreamFailure('response-not-translatable', `${message.method} ${message.path} answered with a body that is not valid JSON: ${reason}`, this.origin);
+        }),
+      };
+    } finally {
+      this.options.memoryBudget?.release(response.body.length);
     }
-    // The translated body gets its own length; copying without the old one avoids a `delete`.
-    const responseHeaders: Record<string, string | string[]> = {};
-    for (const name in response.headers) if (name !== 'content-length') responseHeaders[name] = response.headers[name]!;
-    return {
-      method: '',
-      path: '',
-      params: {},
-      query: {},
-      headers: responseHeaders,
-      status: response.status,
-      body: parseBody(response.body, headerValue(response.headers['content-type']), (reason) => {
-        throw new CompatError('response-not-translatable', `${message.method} ${message.path} answered with a body that is not valid JSON: ${reason}`);
-      }),
-    };
+  }
+
+  /** Gives back the memory an answer from `read` held, once it is no longer needed. */
+  release(response: BufferedResponse): void {
+    this.options.memoryBudget?.release(response.body.length);
   }
 
   async close(): Promise<void> {
@@ -178,6 +260,8 @@ export function serializeBody(body: unknown, headers: Record<string, string | st
   }
   if (body === undefined) return { body: null, headers: out };
   if (body instanceof Uint8Array || typeof body === 'string') return { body, headers: out };
+  // Serialised here, so uncompressed whatever coding the client's body arrived in.
+  delete out['content-encoding'];
   out['content-type'] ??= 'application/json';
   return { body: JSON.stringify(body), headers: out };
 }
@@ -206,7 +290,7 @@ export function readLimited(stream: Readable, limit: number, origin: string): Pr
       size += chunk.length;
       if (size > limit) {
         stream.destroy();
-        reject(new CompatError('response-body-too-large', `the response from ${origin} is larger than the ${limit}-byte translation limit`));
+        reject(upstreamFailure('response-body-too-large', `the upstream response is larger than the ${limit}-byte translation limit`, origin));
         return;
       }
       chunks.push(chunk);
@@ -219,45 +303,98 @@ export function readLimited(stream: Readable, limit: number, origin: string): Pr
 /** Errors of exchanges that had already received their answer's headers (never retried). */
 const failedAfterAnswer = new WeakSet<object>();
 
-/** Collects one response for `read`: status and headers, then the body within the limit. */
+/** The client went away: its upstream exchange is abandoned. */
+function clientGone(): CompatError {
+  return new CompatError('client-closed-request', 'the client closed the connection before the answer was ready');
+}
+
+/**
+ * Collects one response for `read`: status and headers, then the body within the size limit
+ * and the memory budget, with JSON answers checked against the shape limits as they arrive.
+ */
 class BufferingHandler implements Dispatcher.DispatchHandler {
   private status = 0;
   private headers: Record<string, string | string[]> = {};
   private readonly chunks: Buffer[] = [];
   private size = 0;
+  private controller?: Dispatcher.DispatchController;
+  private pendingAbort?: Error;
+  private scanner?: JsonLimitScanner;
+  private settled = false;
+  onSettled?: () => void;
 
   constructor(
-    private readonly limit: number,
+    private readonly options: UpstreamOptions,
     private readonly origin: string,
     private readonly resolve: (response: BufferedResponse) => void,
     private readonly reject: (error: unknown) => void,
   ) {}
 
-  onRequestStart(): void {}
+  /** Ends the exchange with `error` (deadline, client gone), whatever stage it is at. */
+  abort(error: Error): void {
+    if (this.settled) return;
+    if (this.controller) this.controller.abort(error);
+    else this.pendingAbort = error;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.pendingAbort) controller.abort(this.pendingAbort);
+  }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[]>): void {
     // 1xx interim answers come first; only the final one counts.
     if (statusCode < 200) return;
     this.status = statusCode;
     this.headers = headers;
+    if (isJsonMediaType(headerValue(headers['content-type']))) this.scanner = new JsonLimitScanner(this.options.jsonLimits);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.size += chunk.length;
-    if (this.size > this.limit) {
+    if (this.size > this.options.bodyLimit) {
       // Aborting ends the exchange with this error (through onResponseError) and reads no more.
-      controller.abort(new CompatError('response-body-too-large', `the response from ${this.origin} is larger than the ${this.limit}-byte translation limit`));
+      controller.abort(upstreamFailure('response-body-too-large', `the upstream response is larger than the ${this.options.bodyLimit}-byte translation limit`, this.origin));
+      return;
+    }
+    const budget = this.options.memoryBudget;
+    if (budget && !budget.tryReserve(chunk.length)) {
+      controller.abort(new CompatError('gateway-overloaded', 'the gateway holds as many response bodies in memory as it allows; retry shortly'));
       return;
     }
     this.chunks.push(chunk);
+    if (this.scanner) {
+      try {
+        this.scanner.push(chunk);
+      } catch (error) {
+        if (!(error instanceof JsonLimitError)) throw error;
+        controller.abort(upstreamFailure('response-body-too-complex', `the upstream response's ${error.message}`, this.origin));
+      }
+    }
   }
 
   onResponseEnd(): void {
+    this.settle();
     this.resolve({ status: this.status, headers: this.headers, body: this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size) });
+    // The concatenated copy replaces the chunks; the caller releases the budget once parsed.
+    if (this.chunks.length > 1) this.chunks.length = 0;
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.settle();
+    this.options.memoryBudget?.release(this.reservedBytes());
     if (this.status !== 0 && typeof error === 'object' && error !== null) failedAfterAnswer.add(error);
     this.reject(error);
+  }
+
+  private reservedBytes(): number {
+    let bytes = 0;
+    for (const chunk of this.chunks) bytes += chunk.length;
+    return bytes;
+  }
+
+  private settle(): void {
+    this.settled = true;
+    this.onSettled?.();
   }
 }

@@ -25,10 +25,30 @@ export function isRetryableConnectionFailure(error: unknown): boolean {
   return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
 }
 
+/**
+ * The upstream a failure came from, for the logs only: client-facing problems never name an
+ * internal host (a v1 client has no business learning v2's address).
+ */
+const failedUpstream = new WeakMap<CompatError, string>();
+
+export function upstreamOfFailure(error: unknown): string | undefined {
+  return error instanceof CompatError ? failedUpstream.get(error) : undefined;
+}
+
+/** A CompatError about `origin`, whose client-facing detail does not name it. */
+export function upstreamFailure(code: ConstructorParameters<typeof CompatError>[0], detail: string, origin: string, cause?: unknown): CompatError {
+  const failure = new CompatError(code, detail, {}, cause === undefined ? undefined : { cause });
+  failedUpstream.set(failure, origin);
+  return failure;
+}
+
 export function toUpstreamProblem(error: unknown, origin: string): CompatError {
-  if (error instanceof CompatError) return error;
+  if (error instanceof CompatError) {
+    if (!failedUpstream.has(error)) failedUpstream.set(error, origin);
+    return error;
+  }
   const code = errorCode(error) ?? 'unknown';
-  if (TIMEOUTS.has(code)) return new CompatError('upstream-timeout', `${origin} did not answer in time (${code})`, { upstream: origin }, { cause: error });
-  if (CONNECTION_FAILURES.has(code)) return new CompatError('upstream-unreachable', `${origin} could not be reached (${code})`, { upstream: origin }, { cause: error });
-  return new CompatError('upstream-unreachable', `request to ${origin} failed: ${(error as Error)?.message ?? String(error)}`, { upstream: origin }, { cause: error });
+  if (TIMEOUTS.has(code)) return upstreamFailure('upstream-timeout', `the upstream service did not answer in time (${code})`, origin, error);
+  if (CONNECTION_FAILURES.has(code)) return upstreamFailure('upstream-unreachable', `the upstream service could not be reached (${code})`, origin, error);
+  return upstreamFailure('upstream-unreachable', `the request to the upstream service failed (${code})`, origin, error);
 }

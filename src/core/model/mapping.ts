@@ -54,6 +54,9 @@ export interface RemovedDocument {
   message?: string;
 }
 
+/** The rollout mode of one endpoint: `translate` (default), `legacy`, `shadow`, or a split. */
+export type ModeDocument = 'translate' | 'legacy' | 'shadow' | { split: string; sticky?: string };
+
 export interface EndpointDocument {
   id: string;
   description?: string;
@@ -62,6 +65,9 @@ export interface EndpointDocument {
   when?: ConditionDocument;
   v2?: string;
   unmappedQuery?: UnmappedQueryPolicy;
+  mode?: ModeDocument;
+  /** Calling both legacy and v2 is harmless although the method is not safe (shadow mode). */
+  shadowSafe?: boolean;
   request?: StepDocument[];
   response?: StepDocument[];
   errors?: ErrorRuleDocument[];

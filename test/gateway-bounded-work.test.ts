@@ -1,0 +1,210 @@
+import type { IncomingMessage } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileMapping } from '../src/core/mapping/compile.js';
+import type { MappingDocument } from '../src/core/model/mapping.js';
+import { startGateway, type RunningGateway } from '../src/server/gateway.js';
+import { listen, type ListeningServer } from '../src/server/listen.js';
+import { sendBody } from './support/raw-http.js';
+
+/*
+ * Bounded work per request, over real sockets: a hostile body costs the gateway a refusal, not a
+ * parse and a translation of megabytes; an upstream cannot hold an exchange past its deadline;
+ * a client that leaves cancels its upstream call; the memory budget and the per-upstream queue
+ * answer 503 with Retry-After instead of growing without bound.
+ */
+
+const MiB = 1024 * 1024;
+
+const MAPPING = (upstream: string): MappingDocument => ({
+  name: 'bounded work',
+  upstream,
+  endpoints: [
+    { id: 'create-item', v1: 'POST /v1/items', v2: 'POST /v2/items', request: [{ move: { from: 'body.name', to: 'body.title' } }] },
+    { id: 'list-items', v1: 'GET /v1/items', v2: 'GET /v2/items', response: [{ unwrap: 'body.data' }] },
+    { id: 'page', v1: 'GET /v1/page', v2: 'GET /v2/html', response: [{ unwrap: 'body.data' }] },
+    { id: 'deep', v1: 'GET /v1/deep', v2: 'GET /v2/deep', response: [{ unwrap: 'body.data' }] },
+    { id: 'noted', v1: 'GET /v1/noted', v2: 'GET /v2/noted', response: [{ header: { name: 'x-note', from: 'body.note' } }] },
+    { id: 'trickle', v1: 'GET /v1/trickle', v2: 'GET /v2/trickle', response: [{ unwrap: 'body.data' }] },
+    { id: 'hang', v1: 'GET /v1/hang', v2: 'GET /v2/hang', response: [{ unwrap: 'body.data' }] },
+  ],
+});
+
+let upstream: ListeningServer;
+let gateway: RunningGateway;
+const received: Array<{ path: string; body: string; headers: Record<string, string> }> = [];
+const hangs: Array<{ closed: boolean }> = [];
+
+function deepJson(levels: number): string {
+  return '['.repeat(levels) + ']'.repeat(levels);
+}
+
+beforeAll(async () => {
+  const app = new Hono<{ Bindings: { incoming: IncomingMessage } }>();
+  app.post('/v2/items', async (c) => {
+    const body = await c.req.text();
+    received.push({ path: '/v2/items', body, headers: Object.fromEntries(c.req.raw.headers) });
+    return c.json({ ok: true, received: body.length }, 201);
+  });
+  app.get('/v2/items', (c) => c.json({ data: [{ id: 1 }] }));
+  app.get('/v2/html', (c) => c.html('<html><body>maintenance</body></html>'));
+  app.get('/v2/deep', (c) => c.body(`{"data":${deepJson(5_000)}}`, 200, { 'content-type': 'application/json' }));
+  app.get('/v2/noted', (c) => c.json({ note: 'line one\r\nx-injected: yes' }));
+  app.get('/v2/trickle', () => {
+    // One byte every 100 ms: never silent for long enough to trip an idle timeout.
+    const text = `{"data":[${'1,'.repeat(100)}1]}`;
+    let at = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        timer = setInterval(() => {
+          if (at >= text.length) {
+            clearInterval(timer);
+            controller.close();
+            return;
+          }
+          controller.enqueue(new TextEncoder().encode(text[at++]!));
+        }, 100);
+      },
+      cancel() {
+        clearInterval(timer);
+      },
+    });
+    return new Response(body, { headers: { 'content-type': 'application/json' } });
+  });
+  app.get('/v2/hang', (c) => {
+    const seen = { closed: false };
+    hangs.push(seen);
+    c.env.incoming.socket.once('close', () => {
+      seen.closed = true;
+    });
+    return new Promise<Response>(() => {});
+  });
+  upstream = await listen(app);
+  const { table } = compileMapping(MAPPING(upstream.url));
+  gateway = await startGateway({ table: table!, upstreamOptions: { bodyLimit: 12 * MiB, deadline: 600, headersTimeout: 5_000, bodyTimeout: 5_000 } });
+});
+
+afterAll(async () => {
+  // Connections to the hanging route are held open by design: cut them.
+  upstream?.server.closeAllConnections?.();
+  await gateway?.close();
+  await upstream?.close();
+});
+
+const jsonHeaders = { 'content-type': 'application/json' };
+
+describe('bodies an endpoint cannot translate are refused before they are read', () => {
+  it('answers 415 to a text/plain body on an endpoint that translates JSON, without reading it', async () => {
+    const before = received.length;
+    const answer = await sendBody(gateway.url, 'POST', '/v1/items', { 'content-type': 'text/plain', 'content-length': String(9 * MiB) }, Buffer.alloc(9 * MiB, 0x61));
+    expect(answer.status).toBe(415);
+    expect(answer.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'unsupported-media-type', status: 415 });
+    expect(received.length).toBe(before);
+  });
+
+  it.each([
+    ['5,000 levels of nesting', deepJson(5_000), 'maxDepth'],
+    ['an object with 600,000 keys', `{${Array.from({ length: 600_000 }, (_, i) => `"k${i}":0`).join(',')}}`, 'maxKeys'],
+    ['an array of 200,000 elements', `{"name":[${'0,'.repeat(199_999)}0]}`, 'maxArrayLength'],
+    ['one 3 MiB string', `{"name":"${'x'.repeat(3 * MiB)}"}`, 'maxStringBytes'],
+  ])('answers 400 request-body-too-complex to %s', async (_name, body, limit) => {
+    const answer = await sendBody(gateway.url, 'POST', '/v1/items', jsonHeaders, Buffer.from(body));
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'request-body-too-complex', limit });
+  });
+
+  it('still translates an ordinary body', async () => {
+    const answer = await sendBody(gateway.url, 'POST', '/v1/items', jsonHeaders, Buffer.from('{"name":"a"}'));
+    expect(answer.status).toBe(201);
+    expect(JSON.parse(received.at(-1)!.body)).toEqual({ title: 'a' });
+  });
+});
+
+describe('v2 answers the gateway cannot translate are 502, not 500 and not passed on', () => {
+  it('a v2 answer nested 5,000 levels deep', async () => {
+    const response = await fetch(`${gateway.url}/v1/deep`);
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({ code: 'response-body-too-complex' });
+  });
+
+  it('a 200 text/html answer on a translated endpoint', async () => {
+    const response = await fetch(`${gateway.url}/v1/page`);
+    expect(response.status).toBe(502);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.json()).toMatchObject({ code: 'response-not-translatable' });
+  });
+
+  it('a header built from a v2 field that HTTP cannot carry', async () => {
+    const response = await fetch(`${gateway.url}/v1/noted`);
+    expect(response.status).toBe(502);
+    expect(response.headers.get('x-injected')).toBeNull();
+    expect(await response.json()).toMatchObject({ code: 'response-not-translatable' });
+  });
+});
+
+describe('request content codings (RFC 9110 section 8.4)', () => {
+  it('decodes a gzip JSON body and sends v2 plain JSON without the gzip label', async () => {
+    const answer = await sendBody(gateway.url, 'POST', '/v1/items', { ...jsonHeaders, 'content-encoding': 'gzip' }, gzipSync('{"name":"zipped"}'));
+    expect(answer.status).toBe(201);
+    const sent = received.at(-1)!;
+    expect(JSON.parse(sent.body)).toEqual({ title: 'zipped' });
+    expect(sent.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('answers 400 to a body labelled gzip that is not, rather than forwarding it labelled gzip', async () => {
+    const before = received.length;
+    const answer = await sendBody(gateway.url, 'POST', '/v1/items', { ...jsonHeaders, 'content-encoding': 'gzip' }, Buffer.from('{"name":"plain"}'));
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'request-not-json' });
+    expect(received.length).toBe(before);
+  });
+
+  it('answers 415 with Accept-Encoding to a coding it cannot decode', async () => {
+    const answer = await sendBody(gateway.url, 'POST', '/v1/items', { ...jsonHeaders, 'content-encoding': 'compress' }, Buffer.from('xx'));
+    expect(answer.status).toBe(415);
+    expect(answer.headers['accept-encoding']).toBe('gzip, deflate, br');
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'unsupported-content-encoding' });
+  });
+
+  it('decodes within the body limit: a small gzip body that expands past it is 413', async () => {
+    // Whitespace: no shape limit trips before the size limit does.
+    const bomb = gzipSync(Buffer.from(`{"name":"a"${' '.repeat(13 * MiB)}}`));
+    expect(bomb.length).toBeLessThan(MiB);
+    const answer = await sendBody(gateway.url, 'POST', '/v1/items', { ...jsonHeaders, 'content-encoding': 'gzip' }, bomb);
+    expect(answer.status).toBe(413);
+  });
+});
+
+describe('deadlines and cancellation', () => {
+  it('answers 504 at the deadline when v2 trickles its answer one byte at a time', async () => {
+    const started = performance.now();
+    const response = await fetch(`${gateway.url}/v1/trickle`);
+    const elapsed = performance.now() - started;
+    expect(response.status).toBe(504);
+    expect(await response.json()).toMatchObject({ code: 'upstream-timeout' });
+    // The trickle takes 20 s; the deadline is 600 ms. Generous: only "far sooner" is asserted.
+    expect(elapsed).toBeLessThan(5_000);
+  });
+
+  it('cancels the v2 call when the client goes away', async () => {
+    const before = hangs.length;
+    const controller = new AbortController();
+    const pending = fetch(`${gateway.url}/v1/hang`, { signal: controller.signal }).catch(() => undefined);
+    await waitFor(() => hangs.length > before);
+    controller.abort();
+    await pending;
+    await waitFor(() => hangs[before]!.closed);
+    expect(hangs[before]!.closed).toBe(true);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
