@@ -196,6 +196,25 @@ endpoints:
 });
 
 describe('the gateway over real sockets', () => {
+  it('builds request.url from X-Forwarded-* only on a connection from a trusted proxy', async () => {
+    const upstream = await startRecordingUpstream(() => json({ data: [{ id: 1 }, { id: 2 }], meta: { total: 4 } }));
+    cleanups.push(() => upstream.close());
+    const folder = await tempDir();
+    cleanups.push(() => folder.remove());
+    const file = await folder.write('mapping.yaml', MAPPING);
+    await folder.write('hooks.ts', HOOKS);
+    const { table } = await loadMappingFile(file, { env: { V2_URL: upstream.url } });
+    const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.com' };
+    const direct = await startGateway({ table, port: 0 });
+    cleanups.push(() => direct.close());
+    const spoofed = await fetch(`${direct.url}/items?limit=2`, { headers: forwarded });
+    expect(spoofed.headers.get('link')).toContain(`<${direct.url}/items?limit=2&offset=2>; rel="next"`);
+    const behindProxy = await startGateway({ table, port: 0, trustedProxies: ['127.0.0.0/8'] });
+    cleanups.push(() => behindProxy.close());
+    const proxied = await fetch(`${behindProxy.url}/items?limit=2`, { headers: forwarded });
+    expect(proxied.headers.get('link')).toContain('<https://api.example.com/items?limit=2&offset=2>; rel="next"');
+  });
+
   it('answers HEAD with the GET headers and a CORS preflight from the mapping policy', async () => {
     const upstream = await startRecordingUpstream(() => json({ data: [{ id: 1 }], meta: { total: 1 } }));
     cleanups.push(() => upstream.close());

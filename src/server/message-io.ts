@@ -83,8 +83,7 @@ export function upstreamHeaders(v1: IncomingV1): PlainHeaders {
   const headers = forwardableHeaders(v1.headers);
   const socket = v1.incoming?.socket;
   const clientAddress = socket?.remoteAddress;
-  const trusted = clientAddress !== undefined && v1.policy.trustedProxies !== undefined && v1.policy.trustedProxies.check(clientAddress, socket?.remoteFamily === 'IPv6' ? 'ipv6' : 'ipv4');
-  if (!trusted) {
+  if (!fromTrustedProxy(v1)) {
     delete headers['x-forwarded-for'];
     delete headers['x-forwarded-proto'];
     delete headers['x-forwarded-host'];
@@ -99,6 +98,13 @@ export function upstreamHeaders(v1: IncomingV1): PlainHeaders {
   if (typeof host === 'string') headers['x-forwarded-host'] ??= host;
   headers['x-request-id'] = v1.requestId;
   return headers;
+}
+
+/** Whether the connection comes from a `--trusted-proxies` address, whose X-Forwarded-* the gateway keeps. */
+export function fromTrustedProxy(v1: IncomingV1): boolean {
+  const socket = v1.incoming?.socket;
+  const clientAddress = socket?.remoteAddress;
+  return clientAddress !== undefined && v1.policy.trustedProxies !== undefined && v1.policy.trustedProxies.check(clientAddress, socket?.remoteFamily === 'IPv6' ? 'ipv6' : 'ipv4');
 }
 
 export function splitUrl(url: string): { path: string; search: string } {
