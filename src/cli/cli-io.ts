@@ -16,8 +16,20 @@ export function processIo(): CliIo {
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // `api-compat help check | head`: once the reader is gone, stop writing and end quietly instead
+  // of dying on an unhandled EPIPE.
+  let stdoutClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    stdoutClosed = true;
+    if (error.code !== 'EPIPE') {
+      process.stderr.write(`api-compat: cannot write to the standard output: ${error.message}\n`);
+      process.exitCode = EXIT.runtimeFailure;
+    }
+  });
   return {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => {
+      if (!stdoutClosed) process.stdout.write(text);
+    },
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),

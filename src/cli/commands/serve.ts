@@ -8,7 +8,7 @@ import { listen } from '../../server/listen.js';
 import { watchFile } from '../../server/watch-mapping.js';
 import { EXIT, untilStopped, type CliIo } from '../cli-io.js';
 import { loadMappingForCommand } from '../load-or-report.js';
-import { parsePort, parseUrlOption } from '../options.js';
+import { parseCount, parsePort, parsePositiveInteger, parseUrlOption } from '../options.js';
 
 export interface ServeOptions {
   mapping: string;
@@ -34,9 +34,9 @@ export function registerServe(program: Command, io: CliIo, setExit: (code: numbe
     .option('--legacy <url>', 'v1 base URL for routes the mapping does not cover', parseUrlOption)
     .option('--admin-port <n>', 'port for /metrics, /healthz, /readyz, /routes', parsePort)
     .option('--no-watch', 'do not reload the mapping when the file changes')
-    .option('--body-limit <bytes>', 'largest body translated in memory (larger: 413 or 502)', Number, 10 * 1024 * 1024)
-    .option('--timeout <ms>', 'upstream header and body timeout', Number, 30_000)
-    .option('--drain-timeout <ms>', 'on SIGTERM, how long in-flight requests may take to finish', Number, 10_000)
+    .option('--body-limit <bytes>', 'largest body translated in memory (larger: 413 or 502)', parsePositiveInteger, 10 * 1024 * 1024)
+    .option('--timeout <ms>', 'upstream header and body timeout', parsePositiveInteger, 30_000)
+    .option('--drain-timeout <ms>', 'on SIGTERM, how long in-flight requests may take to finish', parseCount, 10_000)
     .addHelpText('after', '\nExample:\n  api-compat serve --mapping mappings/knowledge.yaml --port 8080 --upstream http://127.0.0.1:4002 --admin-port 9090')
     .action(async (options: ServeOptions) => setExit(await serveCommand(options, io)));
 }
@@ -63,7 +63,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   const file = resolve(io.cwd, options.mapping);
   const stopWatching = options.watch
     ? watchFile(file, () => {
-        loadMappingFile(file, { env: io.env }).then(
+        loadMappingFile(file, { env: io.env, displayName: options.mapping }).then(
           (next) => {
             running.gateway.reload(next.table);
             metrics.reloads.inc({ result: 'applied' });
