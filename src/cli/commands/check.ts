@@ -52,7 +52,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
     .option('--timeout <ms>', 'per-request timeout; a target slower than this marks the scenario error', parsePositiveInteger, CHECK_DEFAULTS.timeoutMs)
     .option('--out <dir>', 'reports folder: <dir>/<suite>/<UTC timestamp>/ and <dir>/<suite>/latest/', 'compat-reports')
     .option('--min-score <n>', 'exit 1 when the overall score is under n (0 to 100)', parseScore)
-    .option('--format <list>', `report files besides report.json: ${REPORT_FORMATS.join(',')}`, parseFormats, [...REPORT_FORMATS])
+    .option('--format <list>', `report files besides report.json, which is always written: ${EXTRA_FORMATS.join(',')}`, parseFormats, [...EXTRA_FORMATS])
     .option('--verbose', 'print where the time went: resets, each target, the v2 floor, the slowest scenarios')
     .option('--allow-untested', 'let a run whose scenarios leave some mapping endpoints untested still be ready')
     .option('--tag <tag>', 'run only scenarios with this tag (repeatable, or comma-separated)', collectTags, [])
@@ -134,6 +134,9 @@ export async function checkCommand(options: CheckOptions, io: CliIo): Promise<nu
   );
   return exitCode;
 }
+
+/** report.json is the canonical report and always written; --format picks the others. */
+const EXTRA_FORMATS = REPORT_FORMATS.filter((format) => format !== 'json');
 
 function parseFormats(value: string): ReportFormat[] {
   const formats = value.split(',').map((part) => part.trim()).filter(Boolean);
