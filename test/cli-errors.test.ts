@@ -193,6 +193,22 @@ describe('the installed command', () => {
     expect(run.stderr).toBe('api-compat translate: --response v2-answer.yaml: file not found: check the path (relative paths start from the current folder)\n');
   });
 
+  it('ends an error nothing caught with one line and exit 3, the stack only with --verbose', async () => {
+    const crash = "import { processIo } from './src/cli/cli-io.ts'; processIo(); setTimeout(() => { throw new Error('boom\\nsecond line'); });";
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', crash, '--', ...args], { cwd: REPOSITORY, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+    const quiet = await run([]);
+    expect(quiet).toEqual({ code: 3, stderr: 'api-compat: unexpected failure: boom (add --verbose for the details)\n' });
+    const verbose = await run(['--verbose']);
+    expect(verbose.code).toBe(3);
+    expect(verbose.stderr).toMatch(STACK_FRAME);
+  });
+
   it('prints its version with -V and --version', async () => {
     const { version } = (await import('../package.json', { with: { type: 'json' } })).default as { version: string };
     for (const flag of ['-V', '--version']) expect((await runCli([flag])).stdout).toBe(`${version}\n`);

@@ -26,6 +26,16 @@ export function processIo(): CliIo {
       process.exitCode = EXIT.runtimeFailure;
     }
   });
+  // Last resort: an error nothing caught (a socket event, a timer) still ends as one line, exit 3.
+  const verbose = process.argv.includes('--verbose');
+  const crash = (error: unknown) => {
+    const line = (error instanceof Error ? error.message : String(error)).split('\n', 1)[0];
+    process.stderr.write(`api-compat: unexpected failure: ${line}${verbose ? '' : ' (add --verbose for the details)'}\n`);
+    if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exit(EXIT.runtimeFailure);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   return {
     stdout: (text) => {
       if (!stdoutClosed) process.stdout.write(text);
