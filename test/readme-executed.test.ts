@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { commandTitle, namedPaths, parseReadme, portsIn, wrapFragment, type ReadmeBlock } from './support/readme-blocks.js';
+import { commandTitle, namedPaths, parseReadme, portsIn, withoutRemark, wrapFragment, type ReadmeBlock } from './support/readme-blocks.js';
 import { createWorkspace, FIXTURES, REPOSITORY, remapPorts, runCommand, showsAll, startDaemon, type Daemon, type Workspace } from './support/readme-runner.js';
 
 /*
@@ -73,7 +73,7 @@ async function runShellBlock(block: ReadmeBlock): Promise<void> {
   }
   let blockOutput = '';
   for (const command of block.commands) {
-    const text = remapPorts(block.markers.append ? `${command.text} ${block.markers.append}` : command.text, workspace.ports);
+    const text = remapPorts(block.markers.append ? `${withoutRemark(command.text)} ${block.markers.append}` : command.text, workspace.ports);
     const where = `README.md line ${command.line}: ${commandTitle(command.text)}`;
     if ('daemon' in block.markers) {
       const shown = command.shown.length ? command.shown : (block.output?.lines ?? []);

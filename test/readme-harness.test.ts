@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { compareShown, namedPaths, normalise, parseReadme, portsIn, remapPorts, wrapFragment } from './support/readme-blocks.js';
+import { compareShown, namedPaths, normalise, parseReadme, portsIn, remapPorts, withoutRemark, wrapFragment } from './support/readme-blocks.js';
 
 /** The executed-README harness must catch a README that drifts; these pin its conventions. */
 
@@ -63,6 +63,14 @@ describe('README blocks', () => {
     const [lint, other] = blocks[1]!.commands;
     expect(lint).toEqual({ text: 'tool lint x.yaml \\\n  --strict      # a remark, not output', line: 18, shown: ['x.yaml:1:1 error: broken'] });
     expect(other).toEqual({ text: 'tool other', line: 21, shown: [] });
+  });
+});
+
+describe('appending to a command', () => {
+  it('cuts a trailing remark first, and leaves a # inside quotes alone', () => {
+    expect(withoutRemark('api-compat demo --check      # what npm run demo:check runs')).toBe('api-compat demo --check');
+    expect(withoutRemark("curl 'http://x/#frag' -d \"a # b\" # remark")).toBe("curl 'http://x/#frag' -d \"a # b\"");
+    expect(withoutRemark('echo a#b')).toBe('echo a#b');
   });
 });
 

@@ -38,8 +38,10 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
  *                      on the README's ports (see ports below); other fixtures: FIXTURES.
  *   env="K=v K2=v2"    environment variables (values without spaces) for the commands or the lint
  *   exit=N             every command of the block (or the lint) must exit N (default 0).
- *   append="args"      appended to every command of the block, e.g. a flag that only a test needs;
- *                      keep it rare: the command users read is the command that runs.
+ *   append="args"      appended to every command of the block (before a trailing remark), for a
+ *                      flag only a test needs: `--performance-threshold 1000` on a check, whose
+ *                      latency verdict a busy shared machine would otherwise decide. Keep it rare:
+ *                      the command users read is the command that runs.
  *   vary="regex"       parts of the output that differ from run to run (e.g. latency ratios).
  *   timeout=S          seconds a command may take (default 120).
  *   file=path          where a yaml/ts block is written in the scratch copy (default
@@ -150,6 +152,21 @@ function splitCommands(body: string[], firstLine: number): ReadmeCommand[] {
     commands.push({ text, line: firstLine + start, shown: [] });
   }
   return commands;
+}
+
+/** A command without its trailing `# remark` (a `#` outside quotes after a space), so arguments can follow. */
+export function withoutRemark(command: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const char = command[i]!;
+    if (quote) {
+      if (char === quote) quote = undefined;
+      else if (char === '\\' && quote === '"') i++;
+    } else if (char === "'" || char === '"') quote = char;
+    else if (char === '\\') i++;
+    else if (char === '#' && /\s/.test(command[i - 1] ?? '')) return command.slice(0, i).trimEnd();
+  }
+  return command;
 }
 
 /** A command without its trailing remark, on one line: for test names and messages. */

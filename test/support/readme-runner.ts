@@ -72,7 +72,7 @@ export function runCommand(workspace: Workspace, command: string, options: { env
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
-      output += `\n(readme test: still running after ${options.timeoutMs} ms; stopped)`;
+      output += `\n(readme test: still running after ${options.timeoutMs} ms, so stopped; a server needs <!-- readme-test: daemon --> above its block)`;
       killGroup(child, 'SIGKILL');
     }, options.timeoutMs);
     child.on('close', (code) => {
