@@ -98,6 +98,10 @@ describe('comparing shown output', () => {
     expect(compareShown(actual, actual, { exact: true }).ok).toBe(true);
   });
 
+  it('takes a negative duration (an overhead under noise) for a duration too', () => {
+    expect(normalise('overhead -0.12ms, 3ms', { folders: [] })).toEqual(['overhead <ms>, <ms>']);
+  });
+
   it('replaces what a block declares as varying', () => {
     expect(normalise('ratio 0.75', { folders: [], vary: /\b\d+\.\d\d\b/ })).toEqual(['ratio <varies>']);
   });

@@ -208,7 +208,8 @@ export function normalise(text: string, context: NormaliseContext): string[] {
   out = out
     .replace(/\b(127\.0\.0\.1|localhost):\d+/g, '$1:<port>')
     .replace(/\d{4}-\d\d-\d\dT\d\d[:-]\d\d[:-]\d\d(?:\.\d+)?Z/g, '<timestamp>')
-    .replace(/\b\d+(?:\.\d+)?ms\b/g, '<ms>');
+    // a difference of two durations (the gateway's overhead) can be negative
+    .replace(/(?<![\w.])-?\d+(?:\.\d+)?ms\b/g, '<ms>');
   if (context.vary) out = out.replace(new RegExp(context.vary.source, 'g'), '<varies>');
   return out.split('\n').map((line) => line.replace(/\s+/g, ' ').trim());
 }
