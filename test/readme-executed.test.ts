@@ -57,6 +57,13 @@ function markerEnv(block: ReadmeBlock): Record<string, string> {
   return env;
 }
 
+/** `daemon` makes every command of the block a daemon; `daemon=1,3` only those (counted from 1). */
+function isDaemon(block: ReadmeBlock, index: number): boolean {
+  const value = block.markers.daemon;
+  if (value === undefined) return false;
+  return value === '' || value.split(',').map(Number).includes(index + 1);
+}
+
 const timeoutMs = (block: ReadmeBlock) => Number(block.markers.timeout ?? 120) * 1000;
 const expectedExit = (block: ReadmeBlock) => Number(block.markers.exit ?? 0);
 
@@ -72,10 +79,10 @@ async function runShellBlock(block: ReadmeBlock): Promise<void> {
     }
   }
   let blockOutput = '';
-  for (const command of block.commands) {
+  for (const [index, command] of block.commands.entries()) {
     const text = remapPorts(block.markers.append ? `${withoutRemark(command.text)} ${block.markers.append}` : command.text, workspace.ports);
     const where = `README.md line ${command.line}: ${commandTitle(command.text)}`;
-    if ('daemon' in block.markers) {
+    if (isDaemon(block, index)) {
       const shown = command.shown.length ? command.shown : (block.output?.lines ?? []);
       const ready = block.markers.ready ? new RegExp(block.markers.ready) : undefined;
       if (!ready && shown.length === 0) throw new Error(`${where}: a daemon block needs shown output or ready="regex"`);
@@ -92,7 +99,7 @@ async function runShellBlock(block: ReadmeBlock): Promise<void> {
       expect(comparison.ok, `${where}: the README shows "${comparison.missing}", which is not in the output:\n${run.output}`).toBe(true);
     }
   }
-  if (block.output && !('daemon' in block.markers && block.commands.length === 1)) {
+  if (block.output && !(block.commands.length === 1 && isDaemon(block, 0))) {
     const comparison = showsAll(block.output.lines, blockOutput, context(block));
     expect(comparison.ok, `README.md line ${block.output.line}: the README shows "${comparison.missing}", which is not in the output:\n${blockOutput}`).toBe(true);
   }

@@ -32,12 +32,14 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
  *                      the test's own dependencies, running `npm test` itself). Say where the
  *                      command is exercised instead.
  *   daemon             the commands keep running (servers): each is started, awaited until its
- *                      shown output (or `ready=`) appears, and stopped at the next heading.
+ *                      shown output (or `ready=`) appears, and stopped at the next heading;
+ *                      `daemon=1,3` for only the first and third command of the block.
  *   ready="regex"      for daemons without shown output: what the output says once it is up.
  *   with=demo          start the bundled demo (`npm start`) for this block, once per heading,
  *                      on the README's ports (see ports below); other fixtures: FIXTURES.
  *   env="K=v K2=v2"    environment variables (values without spaces) for the commands or the lint
- *   exit=N             every command of the block (or the lint) must exit N (default 0).
+ *   exit=N             every command of the block (or the lint) must exit N (default 0); daemons
+ *                      are stopped, so their exit status is not judged.
  *   append="args"      appended to every command of the block (before a trailing remark), for a
  *                      flag only a test needs: `--performance-threshold 1000` on a check, whose
  *                      latency verdict a busy shared machine would otherwise decide. Keep it rare:
