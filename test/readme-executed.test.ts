@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { commandTitle, namedPaths, parseReadme, portsIn, withoutRemark, wrapFragment, type ReadmeBlock } from './support/readme-blocks.js';
+import { commandTitle, fragmentKind, namedPaths, parseReadme, portsIn, withoutRemark, wrapFragment, type ReadmeBlock } from './support/readme-blocks.js';
 import { createWorkspace, FIXTURES, REPOSITORY, remapPorts, runCommand, showsAll, startDaemon, type Daemon, type Workspace } from './support/readme-runner.js';
 
 /*
@@ -15,7 +15,7 @@ import { createWorkspace, FIXTURES, REPOSITORY, remapPorts, runCommand, showsAll
 
 const readme = await readFile(join(REPOSITORY, 'README.md'), 'utf8');
 const blocks = parseReadme(readme);
-const runnable = blocks.filter((block) => block.kind === 'shell' || block.kind === 'yaml' || (block.kind === 'ts' && block.markers.file));
+const runnable = blocks.filter((block) => block.kind === 'shell' || block.kind === 'yaml' || (block.kind === 'ts' && blockFile(block) !== undefined));
 const skipped = runnable.filter((block) => 'skip' in block.markers);
 const executed = runnable.filter((block) => !('skip' in block.markers));
 const commandCount = executed.reduce((sum, block) => sum + block.commands.length, 0);
@@ -27,6 +27,11 @@ const daemons: Array<{ daemon: Daemon; headingLine: number }> = [];
 beforeAll(async () => {
   const ports = portsIn([...executed.flatMap((block) => [block.body, ...Object.values(block.markers)]), ...Object.values(FIXTURES).map((f) => f.command)].join('\n'));
   workspace = await createWorkspace(ports);
+  // Modules first: a mapping example may name a module the README shows only further down.
+  for (const block of executed.filter((b) => b.kind === 'ts' && blockFile(b))) {
+    await mkdir(dirname(join(workspace.dir, blockFile(block)!)), { recursive: true });
+    await writeFile(join(workspace.dir, blockFile(block)!), block.body);
+  }
 }, 60_000);
 
 afterAll(async () => {
@@ -39,9 +44,16 @@ async function stopDaemons(keepHeadingLine?: number): Promise<void> {
   daemons.splice(0, daemons.length, ...daemons.filter((d) => d.headingLine === keepHeadingLine));
 }
 
+/** Where a yaml/ts block goes: its file= marker, or a ts block's leading `// mappings/x.ts — ...` comment. */
+function blockFile(block: ReadmeBlock): string | undefined {
+  if (block.markers.file) return block.markers.file;
+  if (block.kind === 'ts') return /^\/\/\s*([\w./-]+\.(?:ts|js|mjs))\b/.exec(block.body)?.[1];
+  return undefined;
+}
+
 function blockTitle(block: ReadmeBlock): string {
   if (block.kind === 'shell') return block.commands.map((command) => commandTitle(command.text)).join('; ');
-  return `${block.language} block${block.markers.fragment ? ` (fragment: ${block.markers.fragment})` : ''}${block.markers.file ? ` -> ${block.markers.file}` : ''}`;
+  return `${block.language} block${block.markers.fragment ? ` (fragment: ${block.markers.fragment})` : ''}${blockFile(block) ? ` -> ${blockFile(block)}` : ''}`;
 }
 
 function context(block: ReadmeBlock) {
@@ -106,9 +118,10 @@ async function runShellBlock(block: ReadmeBlock): Promise<void> {
 }
 
 async function runFileBlock(block: ReadmeBlock): Promise<void> {
-  const file = block.markers.file ?? `readme-examples/line-${block.line}.${block.language === 'json' ? 'json' : 'yaml'}`;
+  const file = blockFile(block) ?? `mappings/readme-line-${block.line}.${block.language === 'json' ? 'json' : 'yaml'}`;
   const base = block.markers.base ? await readFile(join(workspace.dir, block.markers.base), 'utf8') : undefined;
-  const text = block.markers.fragment ? wrapFragment(block.markers.fragment, block.body, base) : block.body;
+  const kind = block.kind === 'yaml' && !('data' in block.markers) ? fragmentKind(block.markers, block.body) : undefined;
+  const text = kind ? wrapFragment(kind, block.body, base) : block.body;
   await mkdir(dirname(join(workspace.dir, file)), { recursive: true });
   await writeFile(join(workspace.dir, file), remapPorts(text, workspace.ports));
   if (block.kind === 'ts') return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { compareShown, namedPaths, normalise, parseReadme, portsIn, remapPorts, withoutRemark, wrapFragment } from './support/readme-blocks.js';
+import { compareShown, fragmentKind, namedPaths, normalise, parseReadme, portsIn, remapPorts, withoutRemark, wrapFragment } from './support/readme-blocks.js';
 
 /** The executed-README harness must catch a README that drifts; these pin its conventions. */
 
@@ -132,8 +132,18 @@ describe('mapping fragments', () => {
     expect(steps.endpoints[0]!.response).toEqual([{ unwrap: 'body.data' }]);
     const resources = parseYaml(wrapFragment('resources', 'Task: [ { rename: { v1: a, v2: b } } ]\n')) as { resources: object; endpoints: unknown[] };
     expect(Object.keys(resources.resources)).toEqual(['Task']);
-    expect(resources.endpoints).toHaveLength(1);
+    expect(resources.endpoints).toEqual([]);
     expect(() => wrapFragment('nonsense', 'a: 1')).toThrow(/unknown kind/);
+  });
+
+  it('reads a yaml block without name (and no suite) as a mapping fragment, a list as its endpoints', () => {
+    expect(fragmentKind({}, '- id: a\n  v1: GET /a\n')).toBe('mapping');
+    expect(fragmentKind({}, 'endpoints: []\n')).toBe('mapping');
+    expect(fragmentKind({}, 'name: whole\nupstream: http://x\n')).toBeUndefined();
+    expect(fragmentKind({}, 'suite: s\nscenarios: []\n')).toBeUndefined();
+    expect(fragmentKind({ fragment: 'errors' }, '- when: {}\n')).toBe('errors');
+    const wrapped = parseYaml(wrapFragment('mapping', 'defaults: { unmappedQuery: drop }\nendpoints: [ { id: a, v1: GET /a, v2: GET /a } ]\n')) as Record<string, unknown>;
+    expect(wrapped).toMatchObject({ name: 'README fragment', defaults: { unmappedQuery: 'drop' }, endpoints: [{ id: 'a' }] });
   });
 });
 

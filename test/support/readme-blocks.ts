@@ -11,8 +11,9 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
  *                                `npx api-compat` are the repository's own bin/api-compat.js.
  *   ```yaml / ```yml / ```json   written to a file in the scratch copy and checked with
  *                                `api-compat lint` (a mapping or a scenario suite), exit 0 expected.
- *   ```ts                        written to its `file=` when it has one (e.g. a module a mapping's
- *                                `fn:` step imports), otherwise not run.
+ *   ```ts                        written, before any block runs, to its `file=` or to the path its
+ *                                first line names (`// mappings/cascade.ts — ...`), so a mapping
+ *                                example may name a module shown further down; otherwise not run.
  *   anything else (untagged)     text, unless it directly follows a block that runs: then it is
  *                                that block's shown output (below).
  *
@@ -47,13 +48,17 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
  *   vary="regex"       parts of the output that differ from run to run (e.g. latency ratios).
  *   timeout=S          seconds a command may take (default 120).
  *   file=path          where a yaml/ts block is written in the scratch copy (default
- *                      readme-examples/line-N.yaml, a folder beside mappings/ so `../schemas/...`
- *                      and `../mappings/...` references resolve).
+ *                      mappings/readme-line-N.yaml, so `./module.ts`, `../schemas/...` and
+ *                      `../mappings/...` references resolve as in a real project).
  *   data               the yaml block is an input file for a later command (with file=), e.g. a
  *                      v2 answer for `translate --response`: written and parsed, not linted.
  *   fragment=KIND      the yaml block is part of a mapping; it is wrapped into a whole one before
- *                      lint: endpoint (one endpoint, or a list), resources, errors, request or
- *                      response (a list of steps of one endpoint GET /readme/fragment).
+ *                      lint: mapping (its keys without name and upstream; a list of `- id:`
+ *                      entries goes under endpoints), endpoint (one endpoint, or a list),
+ *                      resources, errors, request or response (a list of steps of one endpoint
+ *                      GET /readme/fragment). Without a marker, a yaml block that is no suite and
+ *                      has no `name` is read as fragment=mapping, as the README's mapping
+ *                      sections promise ("a whole mapping once name and upstream are added").
  *   base=path          with fragment: merge into this mapping instead of an empty one (endpoints
  *                      with the same id are replaced, others appended; resources by name).
  *
@@ -243,6 +248,22 @@ export function compareShown(shown: string[], actual: string[], options: { exact
 
 const FRAGMENT_ROUTE = { v1: 'GET /readme/fragment', v2: 'GET /readme/fragment' };
 
+/** The fragment kind a yaml block is, by its marker or, without one, by its content. */
+export function fragmentKind(markers: Record<string, string>, text: string): string | undefined {
+  if (markers.fragment) return markers.fragment;
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch {
+    return undefined; // lint reports the syntax error on the block as written
+  }
+  if (Array.isArray(value)) return 'mapping';
+  if (value === null || typeof value !== 'object') return undefined;
+  const keys = Object.keys(value);
+  if (keys.includes('suite') || keys.includes('scenarios') || keys.includes('name')) return undefined;
+  return 'mapping';
+}
+
 /** A yaml `fragment=KIND` block made into a whole mapping (see the conventions). */
 export function wrapFragment(kind: string, fragmentText: string, baseText?: string): string {
   const fragment: unknown = parseYaml(fragmentText);
@@ -256,6 +277,16 @@ export function wrapFragment(kind: string, fragmentText: string, baseText?: stri
     }
   };
   switch (kind) {
+    case 'mapping': {
+      // Keys of a mapping without its name and upstream; a list is a list of endpoints.
+      if (Array.isArray(fragment)) addEndpoints(fragment as Array<Record<string, unknown>>);
+      else {
+        const { endpoints: more, ...rest } = fragment as Record<string, unknown>;
+        Object.assign(base, rest);
+        if (Array.isArray(more)) addEndpoints(more as Array<Record<string, unknown>>);
+      }
+      break;
+    }
     case 'endpoint':
     case 'endpoints':
       addEndpoints((Array.isArray(fragment) ? fragment : [fragment]) as Array<Record<string, unknown>>);
@@ -271,9 +302,9 @@ export function wrapFragment(kind: string, fragmentText: string, baseText?: stri
       addEndpoints([{ id: 'readme-fragment', ...FRAGMENT_ROUTE, [kind]: fragment }]);
       break;
     default:
-      throw new Error(`fragment=${kind}: unknown kind; use endpoint, resources, errors, request or response`);
+      throw new Error(`fragment=${kind}: unknown kind; use mapping, endpoint, resources, errors, request or response`);
   }
-  if (endpoints.length === 0) endpoints.push({ id: 'readme-fragment', ...FRAGMENT_ROUTE });
+  if (endpoints.length === 0 && !base.resources) endpoints.push({ id: 'readme-fragment', ...FRAGMENT_ROUTE });
   base.endpoints = endpoints;
   return stringifyYaml(base);
 }
