@@ -1,11 +1,10 @@
-import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { CHECK_DEFAULTS } from '../../checker/run-suite.js';
 import { checkSuiteAgainstMapping, loadSuiteSource, type LoadedSuite } from '../../io/load-scenario.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../io/write-report.js';
 import { formatDiagnostic, readYamlSource, SourceLoadError } from '../../io/yaml-source.js';
-import { displayPath, firstLine, inputError, runtimeError } from '../cli-error.js';
+import { displayPath, inputError } from '../cli-error.js';
 import { EXIT, type CliIo } from '../cli-io.js';
 import { executeCheck } from '../check-run.js';
 import { loadMappingForCommand, requireFile } from '../load-or-report.js';
@@ -103,11 +102,6 @@ export async function checkCommand(options: CheckOptions, io: CliIo): Promise<nu
   const specs = options.v1Spec && options.v2Spec ? await loadSpecPair(options.v1Spec, options.v2Spec, io) : undefined;
   if (options.v1Spec && !specs) return EXIT.badInput;
   const breakingChanges = specs ? await breakingChangesByEndpoint(mapping.table, mapping.document, specs.v1, specs.v2) : undefined;
-  // v2 is needed only by an in-process gateway: beside a running one, an unreachable v2 costs the
-  // overhead figures alone, which the run reports itself.
-  for (const [flag, url] of [['--v1', options.v1], ['--gateway', options.gateway], ['--v2', options.gateway ? undefined : options.v2]] as const) {
-    if (url) await requireListening(flag, url, Math.min(options.timeout, 5000));
-  }
   const { exitCode } = await executeCheck(
     {
       suite,
@@ -149,26 +143,3 @@ function collectTags(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').map((tag) => tag.trim()).filter(Boolean)];
 }
 
-/**
- * A target nobody listens on fails the run at once with one line (exit 3), instead of every
- * scenario ending in the same connection error and a report that blames the gateway.
- */
-async function requireListening(flag: string, url: string, timeoutMs: number): Promise<void> {
-  const { hostname, port, protocol } = new URL(url);
-  const host = hostname.replace(/^\[(.*)\]$/, '$1');
-  await new Promise<void>((resolvePromise, reject) => {
-    const socket = connect({ host, port: Number(port) || (protocol === 'https:' ? 443 : 80), timeout: timeoutMs });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolvePromise();
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      reject(runtimeError(`${flag} ${url} does not answer within ${timeoutMs} ms`, undefined, 'start the service or correct the URL'));
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      const reason = error.code === 'ECONNREFUSED' ? 'connection refused' : error.code === 'ENOTFOUND' ? 'unknown host' : firstLine(error);
-      reject(runtimeError(`${flag} ${url} cannot be reached (${reason})`, error, 'start the service or correct the URL'));
-    });
-  });
-}
