@@ -27,7 +27,7 @@ import { json, startRecordingUpstream } from './support/recording-upstream.js';
  * The recipes then run against a fake v2 and must answer what the README says they answer.
  */
 
-const EXPECTED_YAML_BLOCKS = 23;
+const EXPECTED_YAML_BLOCKS = 24;
 
 const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
 

@@ -17,8 +17,30 @@ export function processIo(): CliIo {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   stopWhenOrphaned(onSignal);
+  // `api-compat help check | head`: once the reader is gone, stop writing and end quietly instead
+  // of dying on an unhandled EPIPE.
+  let stdoutClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    stdoutClosed = true;
+    if (error.code !== 'EPIPE') {
+      process.stderr.write(`api-compat: cannot write to the standard output: ${error.message}\n`);
+      process.exitCode = EXIT.runtimeFailure;
+    }
+  });
+  // Last resort: an error nothing caught (a socket event, a timer) still ends as one line, exit 3.
+  const verbose = process.argv.includes('--verbose');
+  const crash = (error: unknown) => {
+    const line = (error instanceof Error ? error.message : String(error)).split('\n', 1)[0];
+    process.stderr.write(`api-compat: unexpected failure: ${line}${verbose ? '' : ' (add --verbose for the details)'}\n`);
+    if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exit(EXIT.runtimeFailure);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   return {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => {
+      if (!stdoutClosed) process.stdout.write(text);
+    },
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { reportCommandError } from './cli-error.js';
 import { EXIT, processIo, type CliIo } from './cli-io.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
@@ -10,6 +11,7 @@ import { registerLint } from './commands/lint.js';
 import { registerServe } from './commands/serve.js';
 import { registerTranslate } from './commands/translate.js';
 import { registerVerify } from './commands/verify.js';
+import { addressedCommand, adoptUsageErrorStyle, commandPath, usageErrorLine } from './usage-errors.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -21,23 +23,26 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   };
   const program = new Command('api-compat')
     .description('Retire v1 of an HTTP API without breaking its clients.')
-    .version(version)
+    .version(version, '-V, --version', 'print the version')
     .exitOverride()
-    .showHelpAfterError('(add --help for usage)')
+    .option('--verbose', 'on a failure, also print its cause and stack trace')
     .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   program.configureHelp({ sortSubcommands: false });
   for (const register of [registerServe, registerCheck, registerGuide, registerDemo, registerLint, registerTranslate, registerDiff, registerVerify, registerInit]) register(program, io, setExit);
   program.commands.forEach((command) => command.exitOverride().configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) }));
+  adoptUsageErrorStyle(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (error.exitCode === 0) return EXIT.ok;
+      // `api-compat` alone: commander printed the help on stderr.
+      if (error.code === 'commander.help') io.stderr('api-compat: no command given: choose one of the commands above\n');
+      else io.stderr(usageErrorLine(error, program, argv) + '\n');
       return EXIT.badInput;
     }
-    io.stderr(`api-compat: ${(error as Error).stack ?? String(error)}\n`);
-    return EXIT.runtimeFailure;
+    return reportCommandError(error, { command: commandPath(addressedCommand(program, argv)), verbose: argv.includes('--verbose'), io });
   }
 }

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { CHECK_DEFAULTS } from '../../checker/run-suite.js';
-import { checkSuiteAgainstMapping, loadSuiteFile, type LoadedSuite } from '../../io/load-scenario.js';
+import { checkSuiteAgainstMapping, loadSuiteSource, type LoadedSuite } from '../../io/load-scenario.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../io/write-report.js';
-import { formatDiagnostic, SourceLoadError } from '../../io/yaml-source.js';
+import { formatDiagnostic, readYamlSource, SourceLoadError } from '../../io/yaml-source.js';
+import { displayPath, inputError } from '../cli-error.js';
 import { EXIT, type CliIo } from '../cli-io.js';
 import { executeCheck } from '../check-run.js';
-import { loadMappingForCommand } from '../load-or-report.js';
+import { loadMappingForCommand, requireFile } from '../load-or-report.js';
 import { breakingChangesByEndpoint } from '../spec-findings.js';
 import { loadSpecPair } from '../spec-inputs.js';
 import { parseCount, parseNonNegativeNumber, parsePositiveInteger, parsePositiveNumber, parseScore, parseUrlOption } from '../options.js';
@@ -50,7 +51,7 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
     .option('--timeout <ms>', 'per-request timeout; a target slower than this marks the scenario error', parsePositiveInteger, CHECK_DEFAULTS.timeoutMs)
     .option('--out <dir>', 'reports folder: <dir>/<suite>/<UTC timestamp>/ and <dir>/<suite>/latest/', 'compat-reports')
     .option('--min-score <n>', 'exit 1 when the overall score is under n (0 to 100)', parseScore)
-    .option('--format <list>', `report files besides report.json: ${REPORT_FORMATS.join(',')}`, parseFormats, [...REPORT_FORMATS])
+    .option('--format <list>', `report files besides report.json, which is always written: ${EXTRA_FORMATS.join(',')}`, parseFormats, [...EXTRA_FORMATS])
     .option('--verbose', 'print where the time went: resets, each target, the v2 floor, the slowest scenarios')
     .option('--allow-untested', 'let a run whose scenarios leave some mapping endpoints untested still be ready')
     .option('--tag <tag>', 'run only scenarios with this tag (repeatable, or comma-separated)', collectTags, [])
@@ -79,20 +80,19 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
 
 export async function checkCommand(options: CheckOptions, io: CliIo): Promise<number> {
   let suite: LoadedSuite;
+  await requireFile(options.suite, `--suite ${options.suite}`, io);
   try {
-    suite = await loadSuiteFile(resolve(io.cwd, options.suite), { env: io.env });
+    suite = loadSuiteSource(await readYamlSource(resolve(io.cwd, options.suite), options.suite), { env: io.env });
   } catch (error) {
     if (!(error instanceof SourceLoadError)) throw error;
     io.stderr(error.message + '\n');
     return EXIT.badInput;
   }
   for (const warning of suite.diagnostics) io.stderr(formatDiagnostic(warning) + '\n');
-  const mappingFile = options.mapping ? resolve(io.cwd, options.mapping) : suite.mappingFile;
-  if (!mappingFile) {
-    io.stderr(`api-compat check: no mapping: pass --mapping FILE, or add "mapping: ../mappings/<name>.yaml" to ${options.suite}\n`);
-    return EXIT.badInput;
-  }
-  const mapping = await loadMappingForCommand(mappingFile, io);
+  if (!options.mapping && !suite.mappingFile) throw inputError(`${options.suite} names no mapping`, `pass --mapping FILE, or add "mapping: ../mappings/<name>.yaml" to ${options.suite}`);
+  const mapping = options.mapping
+    ? await loadMappingForCommand(options.mapping, io)
+    : await loadMappingForCommand(displayPath(io, suite.mappingFile!), io, `the mapping ${suite.document.mapping} named by ${options.suite} (${displayPath(io, suite.mappingFile!)})`);
   if (!mapping) return EXIT.badInput;
   for (const warning of checkSuiteAgainstMapping(suite, mapping.table)) io.stderr(formatDiagnostic(warning) + '\n');
   if (!options.v1Spec !== !options.v2Spec) {
@@ -129,6 +129,9 @@ export async function checkCommand(options: CheckOptions, io: CliIo): Promise<nu
   return exitCode;
 }
 
+/** report.json is the canonical report and always written; --format picks the others. */
+const EXTRA_FORMATS = REPORT_FORMATS.filter((format) => format !== 'json');
+
 function parseFormats(value: string): ReportFormat[] {
   const formats = value.split(',').map((part) => part.trim()).filter(Boolean);
   const unknown = formats.filter((format) => !(REPORT_FORMATS as readonly string[]).includes(format));
@@ -139,3 +142,4 @@ function parseFormats(value: string): ReportFormat[] {
 function collectTags(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').map((tag) => tag.trim()).filter(Boolean)];
 }
+

@@ -6,8 +6,9 @@ import type { CompatReport } from '../../core/model/report.js';
 import { validateAgainstSchema } from '../../io/schema-validation.js';
 import { writeDirectoryAtomically } from '../../io/write-directory.js';
 import { guidePageName, renderEndpointGuide, renderGuideIndex } from '../../render/guide-md.js';
+import { firstLine, inputError, unreadableFileError } from '../cli-error.js';
 import { EXIT, type CliIo } from '../cli-io.js';
-import { loadMappingForCommand } from '../load-or-report.js';
+import { loadMappingForCommand, requireFile } from '../load-or-report.js';
 import { findingsByEndpoint } from '../spec-findings.js';
 import { loadSpecPair } from '../spec-inputs.js';
 
@@ -37,16 +38,26 @@ async function guideCommand(options: GuideOptions, io: CliIo): Promise<number> {
   if (!loaded) return EXIT.badInput;
   let report: CompatReport | undefined;
   if (options.report) {
+    const label = `--report ${options.report}`;
+    await requireFile(options.report, label, io);
+    let text: string;
     try {
-      report = JSON.parse(await readFile(resolve(io.cwd, options.report), 'utf8')) as CompatReport;
+      text = await readFile(resolve(io.cwd, options.report), 'utf8');
     } catch (error) {
-      io.stderr(`--report ${options.report}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not JSON (${(error as Error).message})`}\n`);
-      return EXIT.badInput;
+      throw unreadableFileError(label, error);
+    }
+    try {
+      report = JSON.parse(text) as CompatReport;
+    } catch (error) {
+      throw inputError(`${label} is not JSON (${firstLine(error)})`, 'pass the report.json that api-compat check wrote');
     }
     const problems = validateAgainstSchema('report', report);
     if (problems.length) {
-      io.stderr(problems.map((problem) => `--report ${options.report} at ${problem.pointer || '/'}: ${problem.message}`).join('\n') + '\n');
-      return EXIT.badInput;
+      const [first] = problems;
+      throw inputError(
+        `${label} at ${first!.pointer || '/'}: ${first!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}`,
+        'pass a report.json written by api-compat check, such as compat-reports/<suite>/latest/report.json',
+      );
     }
   }
   if (!options.v1Spec !== !options.v2Spec) {

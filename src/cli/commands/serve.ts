@@ -132,7 +132,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   const file = resolve(io.cwd, options.mapping);
   const stopWatching = options.watch
     ? watchFile(file, () => {
-        loadMappingFile(file, { env: io.env })
+        loadMappingFile(file, { env: io.env, displayName: options.mapping })
           .then((next) => {
             // Throws, keeping the previous table, when a mode needs a legacy API there is none of.
             running.gateway.reload(next.table, rolloutOf(next.document));

@@ -13,8 +13,9 @@ import { lifecycleHeaders } from '../../server/lifecycle-headers.js';
 import { messageToResponse, parseQuery, splitUrl } from '../../server/message-io.js';
 import { corsHeaders } from '../../server/v1-answer.js';
 import { queryString } from '../../upstream/upstream-client.js';
+import { firstLine, inputError, unreadableFileError } from '../cli-error.js';
 import { EXIT, type CliIo } from '../cli-io.js';
-import { loadMappingForCommand } from '../load-or-report.js';
+import { loadMappingForCommand, requireFile } from '../load-or-report.js';
 
 interface TranslateOptions {
   mapping: string;
@@ -46,10 +47,7 @@ async function translateCommand(options: TranslateOptions, io: CliIo): Promise<n
   const loaded = await loadMappingForCommand(options.mapping, io);
   if (!loaded) return EXIT.badInput;
   const line = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(options.request);
-  if (!line) {
-    io.stderr(`--request "${options.request}" is not "METHOD /path?query"\n`);
-    return EXIT.badInput;
-  }
+  if (!line) throw inputError(`--request "${options.request}" is not a request line`, "write it as 'METHOD /path?query', e.g. 'GET /api/v1/search?q=x'");
   const method = line[1]!.toUpperCase();
   const { path, search } = splitUrl(`http://x${line[2]!.startsWith('/') ? '' : '/'}${line[2]}`);
   let body: unknown;
@@ -57,22 +55,18 @@ async function translateCommand(options: TranslateOptions, io: CliIo): Promise<n
     try {
       body = JSON.parse(options.body);
     } catch (error) {
-      io.stderr(`--body is not valid JSON: ${(error as Error).message}\n`);
-      return EXIT.badInput;
+      throw inputError(`--body is not valid JSON (${firstLine(error)})`, `quote it for the shell, e.g. --body '{"title":"T"}'`);
     }
   }
   const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
   for (const header of options.header) {
     const colon = header.indexOf(':');
-    if (colon < 1) {
-      io.stderr(`--header "${header}" is not "Name: value"\n`);
-      return EXIT.badInput;
-    }
+    if (colon < 1) throw inputError(`--header "${header}" has no name`, "write it as 'Name: value'");
     headers[header.slice(0, colon).trim().toLowerCase()] = header.slice(colon + 1).trim();
   }
   const match = matchEndpoint(loaded.table, method, path, { query: parseQuery(search), headers });
   if (!match) {
-    io.stderr(`no endpoint of ${options.mapping} maps ${method} ${path}${loaded.table.legacy ? ' (the gateway would pass it to legacy)' : ' (the gateway would answer 404)'}\n`);
+    io.stderr(`api-compat translate: no endpoint of ${options.mapping} maps ${method} ${path}${loaded.table.legacy ? ' (the gateway would pass it to legacy)' : ' (the gateway would answer 404)'}\n`);
     return EXIT.findings;
   }
   const { endpoint } = match;
@@ -90,7 +84,7 @@ async function translateCommand(options: TranslateOptions, io: CliIo): Promise<n
       out.requests = [{ call: 'main', request: describeRequest(v2) }];
       out.calls = endpoint.calls.map((call) => `${call.id}: ${call.route.method} ${call.route.template}${call.afterMain ? ' (after the main response)' : ''}`);
     } else {
-      const responses = await readResponses(resolve(io.cwd, options.response));
+      const responses = await readResponses(options.response, io);
       const v1Headers = { ...headers };
       const result = await exchange(loaded.table, endpoint, v1, async (_request, { call }) => {
         const given = responses[call];
@@ -133,8 +127,23 @@ function describeRequest(request: HttpMessage) {
   return { method: request.method, url: request.path + queryString(request.query), headers: request.headers, body: request.body };
 }
 
-async function readResponses(file: string): Promise<Record<string, HttpMessage>> {
-  const value: unknown = parseYaml(await readFile(file, 'utf8'));
+/** The v2 answer(s) given with --response: a missing or unparsable file is bad input, said in one sentence. */
+async function readResponses(file: string, io: CliIo): Promise<Record<string, HttpMessage>> {
+  const label = `--response ${file}`;
+  await requireFile(file, label, io);
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    throw unreadableFileError(label, error);
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw inputError(`${label} is not YAML or JSON (${firstLine(error)})`, 'write { status, headers, body }, or { calls: { main: {...}, <call-id>: {...} } }');
+  }
+  if (!isRecord(value)) throw inputError(`${label} holds no object`, 'write { status, headers, body }, or { calls: { main: {...}, <call-id>: {...} } }');
   const toMessage = (entry: unknown): HttpMessage => {
     const record = isRecord(entry) ? entry : {};
     const headers: Record<string, string> = {};
