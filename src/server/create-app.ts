@@ -22,6 +22,7 @@ import { withRollout, type RolloutTable } from './rollout.js';
 import type { ShadowComparer } from './shadow.js';
 import {
   ALREADY_WRITTEN,
+  clientGoneSignal,
   incomingV1,
   messageToResponse,
   parseQuery,
@@ -226,7 +227,8 @@ function mappedEndpoint(table: CompiledTable, endpoint: CompiledEndpoint, upstre
   const hasParams = endpoint.v1.params.length > 0;
   return async (v1, extra, c) => {
     // The client's signal: a client that goes away cancels its v2 calls.
-    const send = (request: HttpMessage, call: { call: string }) => upstream.send(request, { signal: v1.request.signal, jsonRequired: call.call !== 'main' || endpoint.readsResponseBody });
+    let signal: AbortSignal | undefined;
+    const send = (request: HttpMessage, call: { call: string }) => upstream.send(request, { signal: (signal ??= clientGoneSignal(v1)), jsonRequired: call.call !== 'main' || endpoint.readsResponseBody });
     const headers = upstreamHeaders(v1);
     const params = hasParams ? (c.req.param() as Record<string, string>) : {};
     if (streamable) return streamThrough(table, endpoint, upstream, v1, v1Message(v1, headers, params, undefined), extra);
@@ -245,7 +247,7 @@ async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, u
   const contentLength = v1.headers['content-length'];
   if (contentType) headers['content-type'] = contentType;
   if (contentLength) headers['content-length'] = contentLength;
-  const answer = await upstream.stream(v2.method, v2.path + queryString(v2.query), headers, requestBodyStream(v1), v1.request.signal);
+  const answer = await upstream.stream(v2.method, v2.path + queryString(v2.query), headers, requestBodyStream(v1), clientGoneSignal(v1));
   if (isSuccessStatus(answer.status)) {
     // Steps here touch only status and headers (the endpoint reads no body), so the body can flow.
     const translated = translateResponse(table, endpoint, { method: '', path: '', params: {}, query: {}, headers: answer.headers, status: answer.status, body: undefined }, undefined, context);
@@ -275,7 +277,7 @@ async function passThrough(legacy: UpstreamClient, v1: IncomingV1, extra: Gatewa
   const headers = upstreamHeaders(v1);
   const contentLength = v1.headers['content-length'];
   if (contentLength) headers['content-length'] = contentLength;
-  const answer = await legacy.stream(v1.request.method, path + search, headers, requestBodyStream(v1), v1.request.signal);
+  const answer = await legacy.stream(v1.request.method, path + search, headers, requestBodyStream(v1), clientGoneSignal(v1));
   return streamedResponse(v1, answer.status, answer.headers, answer.body, extra, { headersAsReceived: true });
 }
 

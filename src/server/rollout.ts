@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { CompiledEndpoint } from '../core/mapping/compiled.js';
 import type { MappingDocument, ModeDocument } from '../core/model/mapping.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
-import { bufferedResponse, hasRequestBody, readRawRequestBody, splitUrl, upstreamHeaders, type IncomingV1 } from './message-io.js';
+import { bufferedResponse, clientGoneSignal, hasRequestBody, readRawRequestBody, splitUrl, upstreamHeaders, type IncomingV1 } from './message-io.js';
 import type { ShadowComparer } from './shadow.js';
 
 /**
@@ -84,7 +84,7 @@ async function shadowed(endpointId: string, v1: IncomingV1, extra: Record<string
   const body = hasRequestBody(v1) ? await readRawRequestBody(v1, legacy.bodyLimit) : null;
   const { path, search } = splitUrl(v1.request.url);
   const headers = upstreamHeaders(v1);
-  const answer = await legacy.read(v1.request.method, path + search, headers, body, v1.request.signal);
+  const answer = await legacy.read(v1.request.method, path + search, headers, body, clientGoneSignal(v1));
   const response = bufferedResponse(answer.status, answer.headers, answer.body, extra);
   // A detached copy: no socket (nothing can be written to the client), the body as bytes.
   const copy: IncomingV1 = {

@@ -75,6 +75,8 @@ function handlerSend(endpoint: CompiledEndpoint, v2Request: HttpMessage, context
   };
 }
 
+const NO_ITEMS: unknown[] = [];
+
 type Outcome = { status: 'sent'; responses: HttpMessage[]; items: unknown[] } | { status: 'skipped'; reason: string } | { status: 'failed'; error: unknown };
 
 /**
@@ -125,8 +127,13 @@ class CallPlan {
       if (!held) return this.settle(call, { status: 'skipped', reason: `condition ${call.when.text} is false` });
     }
     try {
-      const items = call.forEach ? this.itemsOf(call) : [undefined];
-      const responses = await mapBounded(items, call.forEach?.concurrency ?? 1, (item) => this.sendOne(call, item));
+      if (!call.forEach) {
+        // One call, the common case: no item list to build or bound.
+        this.settle(call, { status: 'sent', responses: [await this.sendOne(call, undefined)], items: NO_ITEMS });
+        return;
+      }
+      const items = this.itemsOf(call);
+      const responses = await mapBounded(items, call.forEach.concurrency, (item) => this.sendOne(call, item));
       this.settle(call, { status: 'sent', responses, items });
     } catch (error) {
       this.settle(call, { status: 'failed', error });
