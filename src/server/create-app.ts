@@ -9,7 +9,7 @@ import { gatewayErrorMessage } from '../core/pipeline/gateway-error.js';
 import { variantHolds } from '../core/pipeline/match.js';
 import { newContext, snapshotRequest, type RequestView } from '../core/model/exchange-context.js';
 import { requestUrl } from './request-url.js';
-import { corsHeaders, isCorsHeader, preflightAnswer } from './v1-answer.js';
+import { advertisedMethods, corsHeaders, isCorsHeader, preflightAnswer } from './v1-answer.js';
 import type { CorsPolicy } from '../core/mapping/http-policy.js';
 import { translateRequest } from '../core/pipeline/request.js';
 import { translateResponse } from '../core/pipeline/response.js';
@@ -25,8 +25,8 @@ import {
   clientGoneSignal,
   incomingV1,
   messageToResponse,
-  parseQuery,
   type AnswerOptions,
+  type PlainHeaders,
   readRequestBody,
   requestBodyStream,
   splitUrl,
@@ -131,8 +131,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
         ? handlers[0]!
         : async (v1, extra, c) => {
             const params = first.v1.params.length > 0 ? (c.req.param() as Record<string, string>) : {};
-            const { path, search } = splitUrl(v1.request.url);
-            const request = { method: v1.request.method, path, params, query: parseQuery(search), headers: v1.headers as Record<string, string>, body: undefined };
+            const request = v1Message(v1, v1.headers as PlainHeaders, params, undefined);
             const index = variants.findIndex((endpoint) => variantHolds(endpoint, request));
             if (index < 0) return unmatched(v1, extra);
             v1.endpoint = variants[index]!.id;
@@ -153,19 +152,13 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
  * advertised). A path whose OPTIONS the mapping maps itself is left to that endpoint.
  */
 function registerPreflights(app: Hono<GatewayEnv>, table: CompiledTable, policy: CorsPolicy, serve: (id: string, handle: Handler) => (c: Context<GatewayEnv>) => Promise<Response>): void {
-  const methodsByPath = new Map<string, Set<string>>();
-  for (const endpoint of table.endpoints) {
-    const path = toHonoPath(endpoint.v1);
-    const methods = methodsByPath.get(path) ?? new Set<string>();
-    if (!endpoint.when || endpoint.v1.method === 'OPTIONS') methods.add(endpoint.v1.method);
-    methodsByPath.set(path, methods);
-  }
-  for (const [path, methods] of methodsByPath) {
-    if (methods.has('OPTIONS')) continue;
+  const paths = new Set(table.endpoints.map((endpoint) => toHonoPath(endpoint.v1)));
+  for (const endpoint of table.endpoints) if (endpoint.v1.method === 'OPTIONS') paths.delete(toHonoPath(endpoint.v1));
+  for (const path of paths) {
     app.options(
       path,
       serve('preflight', async (v1, extra) => {
-        const { status, headers } = preflightAnswer(policy, [...methods], v1.headers);
+        const { status, headers } = preflightAnswer(policy, methodsServing(table, splitUrl(v1.request.url).path), v1.headers);
         const gateway: GatewayHeaders = { ...extra };
         for (const name in gateway) if (name === 'vary' || isCorsHeader(name)) delete gateway[name];
         return new Response(null, { status, headers: { ...headers, ...gateway } });
@@ -178,14 +171,8 @@ function registerPreflights(app: Hono<GatewayEnv>, table: CompiledTable, policy:
 function methodsServing(table: CompiledTable, path: string): string[] {
   const segments = splitPath(path);
   if (!segments) return [];
-  const methods = new Set<string>();
-  for (const endpoint of table.endpoints) {
-    if (endpoint.when || !matchRoute(endpoint.v1, endpoint.v1.method, segments)) continue;
-    methods.add(endpoint.v1.method);
-    if (endpoint.v1.method === 'GET') methods.add('HEAD');
-  }
-  const order = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-  return [...methods].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+  const methods = table.endpoints.filter((endpoint) => !endpoint.when && matchRoute(endpoint.v1, endpoint.v1.method, segments)).map((endpoint) => endpoint.v1.method);
+  return advertisedMethods(methods);
 }
 
 /** How a mapped endpoint's v1 answer is written: its render policy, the request, v1's CORS. */
@@ -209,8 +196,7 @@ function problemResponse(table: CompiledTable, v1: IncomingV1, error: CompatErro
 
 /** The v1 request as error rules read it; the body is not read for an error. */
 function requestView(table: CompiledTable, v1: IncomingV1): RequestView {
-  const { path, search } = splitUrl(v1.request.url);
-  return Object.freeze({ method: v1.request.method, path, status: 0, url: requestUrl(table, v1), params: {}, query: parseQuery(search), headers: { ...(v1.headers as Record<string, string>) }, body: undefined });
+  return snapshotRequest(v1Message(v1, v1.headers as PlainHeaders, {}, undefined), requestUrl(table, v1), false);
 }
 
 function removedEndpoint(endpoint: CompiledEndpoint): Handler {

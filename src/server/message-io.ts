@@ -10,7 +10,7 @@ import { requestDecoder } from '../upstream/content-encoding.js';
 import { forwardableHeaders } from '../upstream/hop-by-hop.js';
 import { DEFAULT_JSON_LIMITS, JsonLimitError, JsonLimitScanner, type JsonLimits } from '../upstream/json-limits.js';
 import type { MemoryBudget } from '../upstream/memory-budget.js';
-import { finishBody, isCorsHeader, type AnswerRequest } from './v1-answer.js';
+import { finishBody, isCorsHeader, NO_BODY_STATUS, type AnswerRequest } from './v1-answer.js';
 import type { OutgoingBody } from '../upstream/upstream-client.js';
 
 /*
@@ -261,7 +261,6 @@ export function v1Message(v1: IncomingV1, headers: PlainHeaders, params: Record<
   return emptyMessage({ method: v1.request.method, path, params: { ...params }, query: parseQuery(search), headers, body });
 }
 
-const NO_BODY_STATUS = new Set([204, 205, 304]);
 
 /**
  * Response headers: the message's end-to-end headers, then the gateway's own (`extra` wins).

@@ -9,7 +9,8 @@ import { isJsonMediaType, type HeaderValue, type HttpMessage } from '../core/mod
  * live gateway sends.
  */
 
-const NO_BODY_STATUS = new Set([204, 205, 304]);
+/** Statuses whose answers carry no content (RFC 9110 sections 15.3.5, 15.3.6, 15.4.5). */
+export const NO_BODY_STATUS: ReadonlySet<number> = new Set([204, 205, 304]);
 
 export interface FinishedBody {
   status: number;
@@ -82,7 +83,17 @@ function originAllowed(policy: CorsPolicy, origin: string): boolean {
 }
 
 /** The canonical order methods are listed in `Allow` and `Access-Control-Allow-Methods`. */
-const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** Methods as `Allow` lists them: HEAD wherever GET is served (RFC 9110 section 9.3.2), once each, in the canonical order. */
+export function advertisedMethods(methods: Iterable<string>): string[] {
+  const listed = new Set<string>();
+  for (const method of methods) {
+    listed.add(method);
+    if (method === 'GET') listed.add('HEAD');
+  }
+  return [...listed].sort((a, b) => (METHOD_ORDER.indexOf(a) + 1 || 99) - (METHOD_ORDER.indexOf(b) + 1 || 99));
+}
 
 /**
  * The gateway's own answer to `OPTIONS` on a mapped v1 route: `Allow`, and for a preflight
@@ -90,9 +101,7 @@ const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
  * another origin gets no grant, so the browser stops there.
  */
 export function preflightAnswer(policy: CorsPolicy, routeMethods: readonly string[], requestHeaders: AnswerRequest['headers']): { status: number; headers: Record<string, string> } {
-  const methods = [...new Set(routeMethods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method])))].sort(
-    (a, b) => (METHOD_ORDER.indexOf(a) + 1 || 99) - (METHOD_ORDER.indexOf(b) + 1 || 99),
-  );
+  const methods = advertisedMethods(routeMethods);
   const headers: Record<string, string> = { allow: [...methods, 'OPTIONS'].join(', ') };
   if (policy.vary) headers.vary = 'Origin';
   const origin = requestHeaders.origin;

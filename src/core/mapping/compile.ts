@@ -8,12 +8,11 @@ import { OPS } from '../transform/registry.js';
 import { closestWord } from '../spelling.js';
 import { compileCondition, ConditionError, type CompiledCondition, type ConditionSubject } from '../transform/condition.js';
 import { isRecord } from '../transform/path.js';
-import { statusRange } from '../transform/status-range.js';
 import { compilePaging, PagingError, type CompiledPaging } from '../transform/paging.js';
 import { compileCors, compileRender, PolicyError, type RenderPolicy } from './http-policy.js';
 import { compileTemplate, templateReferences, TemplateError, type Template } from '../transform/template.js';
 import { compileJoin } from '../transform/join.js';
-import { compileReference, RESERVED_SCOPES } from '../transform/reference.js';
+import { compileReference, RESERVED_SCOPES, responseScopeOf } from '../transform/reference.js';
 import { transferAcross } from '../transform/transfer.js';
 import type { CompiledCall, CompiledEndpoint, ExchangeHandler, CompiledErrorRule, CompiledJoin, CompiledMerge, CompiledStep, CompiledTable, Lifecycle } from './compiled.js';
 import { parseRoute, RouteSyntaxError, shadows, type Route } from './route.js';
@@ -174,22 +173,17 @@ function compileStepList(steps: StepDocument[], listPointer: string, list: StepL
 function compileErrorRule(rule: ErrorRuleDocument, pointer: string, endpointId: string, compileSteps: StepCompiler, error: ReportError): CompiledErrorRule {
   const status = isRecord(rule.when) ? rule.when.status : undefined;
   const condition = status === undefined ? '' : String(status);
-  const matches = status === undefined ? () => true : statusRange(condition);
   const when = compileWhen(rule.when, `${pointer}/when`, error);
   return {
     pointer,
     description: rule.description,
     // Named by the status alone when that is all the condition says (`error 4xx` in traces).
     condition: when && Object.keys(rule.when).some((key) => key !== 'status') ? when.text : condition,
-    matches: matches ?? (() => false),
     applies: when ? (message, context) => when.test(message, context) : () => false,
-    readsRequest: when?.reads ?? [],
+    conditionReads: when?.reads ?? [],
     steps: compileSteps(rule.response, `${pointer}/response`, 'to-v1', endpointId),
   };
 }
-
-/** Compat name for the status part of error-rule conditions. */
-export const statusCondition = statusRange;
 
 /** A `when:` compiled, or null (with a located error) when it is invalid. */
 function compileWhen(document: unknown, pointer: string, error: ReportError, subject: ConditionSubject = 'exchange'): CompiledCondition | null {
@@ -261,7 +255,7 @@ function compileEndpoint(
   // count as supported and whether the v1 body must be kept for later stages.
   const laterReads = [
     ...[...request, ...response, ...errors.flatMap((rule) => rule.steps)].flatMap((step) => [...step.reads, ...(step.when?.reads ?? [])]),
-    ...errors.flatMap((rule) => rule.readsRequest),
+    ...errors.flatMap((rule) => rule.conditionReads),
     ...(when?.reads ?? []),
     ...calls.flatMap((call) => call?.reads ?? []),
   ];
@@ -384,8 +378,8 @@ function compileCall(call: CallDocument, pointer: string, endpointId: string, co
   const references = [...templateReferences([call.params, call.query, call.body]), ...(when?.reads ?? []), ...(call.forEach ? [call.forEach] : [])];
   const after = new Set(call.after ?? []);
   for (const reference of references) {
-    const scope = reference.split('.', 1)[0]!;
-    if (reference.includes('.') && !RESERVED_SCOPES.has(scope) && /^(method|path|status|params|query|headers|body)\b/.test(reference.slice(scope.length + 1))) after.add(scope);
+    const scope = responseScopeOf(reference);
+    if (scope) after.add(scope);
   }
   return {
     id: call.id,

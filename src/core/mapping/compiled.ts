@@ -21,11 +21,9 @@ export interface CompiledErrorRule {
   description?: string;
   /** Whether the rule applies to this non-2xx response in this exchange. */
   applies(message: HttpMessage, context?: ExchangeContext): boolean;
-  /** The status part of the condition alone, for tools that reason about statuses without an exchange. */
-  matches(status: number): boolean;
   condition: string;
   /** References its condition reads. */
-  readsRequest: string[];
+  conditionReads: string[];
   steps: CompiledStep[];
 }
 

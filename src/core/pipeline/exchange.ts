@@ -124,19 +124,19 @@ class CallPlan {
     if (blocked) return this.settle(call, { status: 'skipped', reason: `"${blocked}" was not answered` });
     if (call.when) {
       const held = call.when.test(this.v2Request, this.context);
-      if (!held) return this.settle(call, { status: 'skipped', reason: `condition ${call.when.text} is false` });
+      if (!held) return this.settle(call, { status: 'skipped', reason: `condition ${call.when.text} is false` }, false);
     }
     try {
       if (!call.forEach) {
         // One call, the common case: no item list to build or bound.
-        this.settle(call, { status: 'sent', responses: [await this.sendOne(call, undefined)], items: NO_ITEMS });
+        this.settle(call, { status: 'sent', responses: [await this.sendOne(call, undefined)], items: NO_ITEMS }, call.when ? true : undefined);
         return;
       }
       const items = this.itemsOf(call);
       const responses = await mapBounded(items, call.forEach.concurrency, (item) => this.sendOne(call, item));
-      this.settle(call, { status: 'sent', responses, items });
+      this.settle(call, { status: 'sent', responses, items }, call.when ? true : undefined);
     } catch (error) {
-      this.settle(call, { status: 'failed', error });
+      this.settle(call, { status: 'failed', error }, call.when ? true : undefined);
     }
   }
 
@@ -174,7 +174,8 @@ class CallPlan {
     }
   }
 
-  private settle(call: CompiledCall, outcome: Outcome): void {
+  /** `conditionHeld`: how the call's `when:` came out, when it was evaluated (for the trace). */
+  private settle(call: CompiledCall, outcome: Outcome, conditionHeld?: boolean): void {
     this.outcomes.set(call.id, outcome);
     if (outcome.status === 'sent') this.context.responses[call.id] = call.forEach ? outcome.responses : outcome.responses[0];
     if (this.trace) {
@@ -190,7 +191,7 @@ class CallPlan {
         pointer: call.pointer,
         changed: outcome.status === 'sent',
       };
-      if (call.when) entry.condition = { text: call.when.text, held: outcome.status !== 'skipped' || !outcome.reason.startsWith('condition') };
+      if (call.when && conditionHeld !== undefined) entry.condition = { text: call.when.text, held: conditionHeld };
       this.trace.push(entry);
     }
   }

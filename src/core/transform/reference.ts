@@ -59,3 +59,16 @@ function readerFor(path: ValuePath, source: Reader): Reader {
   if (path.wildcards === 0) return (message, context) => getValue(source(message, context), path);
   return (message, context) => collect(source(message, context), path).map((found) => found.value);
 }
+
+const OWN_SCOPES: ReadonlySet<string> = new Set(['message', 'request', 'v2request', 'item']);
+
+/** The call (or `main`) whose response a reference reads, if it reads one: what a call must wait for. */
+export function responseScopeOf(text: string): string | undefined {
+  try {
+    const { scope } = compileReference(text);
+    return OWN_SCOPES.has(scope) ? undefined : scope;
+  } catch {
+    // Reported where the reference is compiled.
+    return undefined;
+  }
+}

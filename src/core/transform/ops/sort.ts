@@ -3,7 +3,8 @@ import { listPath, readList, writeList } from '../list-target.js';
 import type { CompileContext, OpSpec } from '../op.js';
 import { requireRecord } from '../op-args.js';
 import { getValue, isRecord, parseFieldPath, type ValuePath } from '../path.js';
-import { compileTemplate, hasPlaceholder } from '../template.js';
+import { compileTemplate, hasPlaceholder, templateReferences } from '../template.js';
+import type { ExchangeContext } from '../../model/exchange-context.js';
 
 type Collation = 'code-point' | 'locale' | 'case-insensitive' | 'numeric';
 const COLLATIONS: readonly Collation[] = ['code-point', 'locale', 'case-insensitive', 'numeric'];
@@ -50,7 +51,7 @@ export const sort: OpSpec = {
             const message = unknownKey ? unknownKey.split('{key}').join(name) : `cannot sort by "${name}"; sort keys: ${[...keys.keys()].join(', ')}`;
             throw new CompatError('invalid-query-value', message, { parameter: 'sort', value: name });
           }
-          return { path: keys ? keys.get(name)! : fieldPath(name), descending };
+          return { path: keys ? keys.get(name)! : parseFieldPath(name), descending };
         });
     const staticPlan = !hasPlaceholder(record.by) && !(fallback && hasPlaceholder(record.default)) ? plan(by({}) ?? fallback?.({})) : undefined;
     return {
@@ -74,22 +75,14 @@ export const sort: OpSpec = {
         return writeList(root, at, sorted);
       },
       lossy: false,
-      reads: [at.text, ...(typeof record.by === 'string' ? templateReads(record.by) : [])],
+      reads: [at.text, ...templateReferences([record.by, record.default])],
       writes: [at.text],
     };
   },
 };
 
-function templateReads(text: string): string[] {
-  return [...text.matchAll(/\$\{([^}|]*)/g)].map((match) => match[1]!.trim());
-}
-
-function fieldPath(name: string): ValuePath {
-  return parseFieldPath(name);
-}
-
 /** `by` as a function of the exchange giving "a,-b", from a template, a string or a list. */
-function specOf(value: unknown, context: CompileContext): (root: unknown, exchange?: Parameters<ReturnType<typeof compileTemplate>>[1]) => string | undefined {
+function specOf(value: unknown, context: CompileContext): (root: unknown, exchange?: ExchangeContext) => string | undefined {
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
     const text = value.join(',');
     return () => text;
