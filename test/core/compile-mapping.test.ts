@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileMapping, statusCondition } from '../../src/core/mapping/compile.js';
+import { compileMapping } from '../../src/core/mapping/compile.js';
+import { statusRange } from '../../src/core/transform/status-range.js';
 import type { EndpointDocument, MappingDocument } from '../../src/core/model/mapping.js';
 import { compiledTable, diagnosticsOf, endpoint, mappingDocument } from './mapping-builders.js';
 
@@ -261,7 +262,7 @@ describe('error rules', () => {
     ['<=399', [399], [400]],
     ['500-504', [500, 504], [499, 505]],
   ])('reads %j as a status condition', (condition, matching, other) => {
-    const matches = statusCondition(String(condition))!;
+    const matches = statusRange(String(condition))!;
     for (const status of matching) expect(matches(status), String(status)).toBe(true);
     for (const status of other) expect(matches(status), String(status)).toBe(false);
   });

@@ -2,61 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { CompatError } from '../../src/core/errors.js';
 import type { CompiledTable } from '../../src/core/mapping/compiled.js';
 import type { EndpointDocument } from '../../src/core/model/mapping.js';
-import { emptyMessage, type HttpMessage } from '../../src/core/model/http-message.js';
-import { exchange } from '../../src/core/pipeline/exchange.js';
-import { matchEndpoint } from '../../src/core/pipeline/match.js';
+import type { HttpMessage } from '../../src/core/model/http-message.js';
 import type { TraceEntry } from '../../src/core/pipeline/trace.js';
-import type { SendUpstream } from '../../src/core/ports.js';
+import { compatError, fakeV2, run, type Reply } from './exchange-harness.js';
 import { compiledTable, endpoint, mappingDocument } from './mapping-builders.js';
 
 /*
- * exchange() is pure apart from its `send` port, so the v2 side here is a fake `send`: it records
- * what was sent and answers from a table of canned replies keyed by "METHOD /path".
+ * exchange() is pure apart from its `send` port, so the v2 side here is a fake `send`
+ * (exchange-harness.ts): it records what was sent and answers from canned replies.
  */
-
-type Reply = Partial<HttpMessage> | (() => Promise<Partial<HttpMessage>>);
-
-interface Sent {
-  call: string;
-  request: HttpMessage;
-}
-
-function fakeV2(replies: Record<string, Reply>): { send: SendUpstream; sent: Sent[] } {
-  const sent: Sent[] = [];
-  const send: SendUpstream = async (request, { call }) => {
-    sent.push({ call, request: structuredClone(request) });
-    const reply = replies[`${request.method} ${request.path}`];
-    if (reply === undefined) return emptyMessage({ status: 404, body: { type: 'https://v2.test/problems/not-found', detail: `no fake for ${request.method} ${request.path}` } });
-    const answer = typeof reply === 'function' ? await reply() : reply;
-    return emptyMessage({ status: 200, ...structuredClone(answer) });
-  };
-  return { send, sent };
-}
-
-/** A v1 request as the gateway builds it: routed through the table, params decoded. */
-function v1Request(table: CompiledTable, line: string, parts: Partial<HttpMessage> = {}): { request: HttpMessage; endpointId: string } {
-  const [method, target] = line.split(' ') as [string, string];
-  const [path, search = ''] = target.split('?') as [string, string?];
-  const match = matchEndpoint(table, method, path);
-  if (!match) throw new Error(`no endpoint of the test table matches ${line}`);
-  const query = Object.fromEntries(search.split('&').filter(Boolean).map((pair) => pair.split('=').map(decodeURIComponent) as [string, string]));
-  return { request: emptyMessage({ method, path, params: match.params, query, ...parts }), endpointId: match.endpoint.id };
-}
-
-async function run(table: CompiledTable, line: string, send: SendUpstream, parts: Partial<HttpMessage> = {}, trace?: TraceEntry[]) {
-  const { request, endpointId } = v1Request(table, line, parts);
-  const compiled = table.endpoints.find((candidate) => candidate.id === endpointId)!;
-  return exchange(table, compiled, request, send, trace);
-}
-
-async function compatError(promise: Promise<unknown>): Promise<CompatError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof CompatError)) throw new Error(`expected a CompatError, got ${String(error)}`);
-  return error;
-}
 
 function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } {
   let resolve!: (value: T) => void;
