@@ -1,23 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DiffReport } from '../../src/spec/diff-report.js';
-import { runCli, tempDir } from '../support/cli-harness.js';
+import { runCli } from '../support/cli-harness.js';
+import { mappingVariants } from '../support/mapping-variants.js';
 
 const V1 = 'examples/knowledge/openapi-v1.yaml';
 const V2 = 'examples/knowledge/openapi-v2.yaml';
-const mappingText = await readFile('mappings/knowledge.yaml', 'utf8');
-let workspace: Awaited<ReturnType<typeof tempDir>>;
-
-beforeAll(async () => {
-  workspace = await tempDir();
-});
-afterAll(() => workspace.remove());
-
-/** A copy of the example mapping with one line changed, beside the original schema reference. */
-async function mappingWith(name: string, from: string, to: string): Promise<string> {
-  expect(mappingText).toContain(from);
-  return workspace.write(name, mappingText.replace(from, to));
-}
+const variants = mappingVariants('mappings/knowledge.yaml');
+const mappingWith = variants.mappingWith;
 
 async function diffJson(args: string[]): Promise<{ code: number; report: DiffReport; stderr: string }> {
   const run = await runCli(['diff', V1, V2, '--format', 'json', ...args]);
@@ -77,7 +67,7 @@ describe('api-compat diff on the bundled example', () => {
     expect(first.code).toBe(1);
     const errors = first.report.findings.filter((f) => f.level === 'error');
     expect(errors.length).toBeGreaterThan(10);
-    const waivers = await workspace.write('waivers.yaml', `waivers:\n${errors.map((f) => `  - fingerprint: ${f.fingerprint}\n    reason: accepted for the test\n`).join('')}  - fingerprint: 0123456789abcdef\n    reason: a finding that went away\n`);
+    const waivers = await variants.workspace().write('waivers.yaml', `waivers:\n${errors.map((f) => `  - fingerprint: ${f.fingerprint}\n    reason: accepted for the test\n`).join('')}  - fingerprint: 0123456789abcdef\n    reason: a finding that went away\n`);
     const second = await diffJson(['--fail-on', 'error', '--waivers', waivers]);
     expect(second.code).toBe(0);
     expect(second.report.summary.waived).toBe(errors.length);
@@ -89,7 +79,7 @@ describe('api-compat diff on the bundled example', () => {
   });
 
   it('rejects a bad waivers file with its line and a bad --fail-on, exit 2', async () => {
-    const bad = await workspace.write('bad-waivers.yaml', 'waivers:\n  - fingerprint: xyz\n    reason: r\n');
+    const bad = await variants.workspace().write('bad-waivers.yaml', 'waivers:\n  - fingerprint: xyz\n    reason: r\n');
     const run = await runCli(['diff', V1, V2, '--waivers', bad]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/bad-waivers\.yaml:2:\d+ error at \/waivers\/0\/fingerprint: fingerprint must be the 16 hexadecimal digits/);
@@ -107,7 +97,7 @@ describe('api-compat diff on the bundled example', () => {
     const md = await runCli(['diff', V1, V2, '--mapping', 'mappings/knowledge.yaml', '--format', 'md']);
     expect(md.stdout).toMatch(/^### API changes: Knowledge API v1 .* → Knowledge API v2\n/);
     expect(md.stdout).toMatch(/\| ✅ \| error \| `endpoint-removed` \| `POST \/execute` \|/);
-    const out = `${workspace.dir}/diff.sarif`;
+    const out = `${variants.workspace().dir}/diff.sarif`;
     const sarifRun = await runCli(['diff', V1, V2, '--format', 'sarif', '--out', out]);
     expect(sarifRun.code).toBe(0);
     const sarif = JSON.parse(await readFile(out, 'utf8'));

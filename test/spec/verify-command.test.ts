@@ -1,21 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { VerifyReport } from '../../src/spec/verify.js';
-import { runCli, tempDir } from '../support/cli-harness.js';
+import { runCli } from '../support/cli-harness.js';
+import { mappingVariants } from '../support/mapping-variants.js';
 
 const SPECS = ['--v1-spec', 'examples/knowledge/openapi-v1.yaml', '--v2-spec', 'examples/knowledge/openapi-v2.yaml'];
-const mappingText = await readFile('mappings/knowledge.yaml', 'utf8');
-let workspace: Awaited<ReturnType<typeof tempDir>>;
-
-beforeAll(async () => {
-  workspace = await tempDir();
-});
-afterAll(() => workspace.remove());
-
-async function mappingWith(name: string, from: string, to: string): Promise<string> {
-  expect(mappingText).toContain(from);
-  return workspace.write(name, mappingText.replace(from, to));
-}
+const variants = mappingVariants('mappings/knowledge.yaml');
+const mappingWith = variants.mappingWith;
 
 async function verify(mapping: string, ...args: string[]): Promise<{ code: number; report: VerifyReport; stdout: string }> {
   const run = await runCli(['verify', '--mapping', mapping, ...SPECS, '--format', 'json', ...args]);
