@@ -1,23 +1,21 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompatReport } from '../../src/core/model/report.js';
 import { renderHtml } from '../../src/render/report-html.js';
 import { renderJunit } from '../../src/render/report-junit.js';
+import { launchChromium } from '../support/chromium.js';
 import { buildReport, HOSTILE } from './fixtures.js';
 
 /*
- * Opens report.html in a real browser (Debian's Chromium through playwright-core) the way a user
+ * Opens report.html in a real browser (Chromium through playwright-core, see test/support/chromium.ts) the way a user
  * opens the file offline, and checks what only a browser can tell: the page runs without errors,
  * requests nothing but itself, draws its charts, and executes none of the hostile data. The same
  * browser's XML parser then reads junit.xml, as a stand-in for the parsers in GitLab and Jenkins.
  */
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 interface OpenedReport {
   page: Page;
@@ -32,10 +30,7 @@ let directory: string;
 let fileCount = 0;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}; the HTML report is tested in a real browser. .ci/run installs chromium; locally run: apt-get install -y chromium`);
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  ({ browser } = await launchChromium());
   directory = mkdtempSync(join(tmpdir(), 'api-compat-report-html-'));
 });
 
