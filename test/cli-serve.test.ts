@@ -115,6 +115,49 @@ describe('api-compat serve', () => {
   });
 });
 
+describe('the README\'s sample scrape', () => {
+  /** `name{label="v",...} value` lines of the Metrics section's sample, as metric name and label names. */
+  async function readmeSample(): Promise<Array<{ line: string; name: string; labels: string[] }>> {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Metrics'));
+    const block = /```\n([\s\S]*?)```/.exec(section)![1]!;
+    return block.trim().split('\n').map((line) => {
+      const [, name, labels] = /^(\w+)(?:\{([^}]*)\})? \S+$/.exec(line)!;
+      return { line, name: name!, labels: [...(labels ?? '').matchAll(/(\w+)="/g)].map((match) => match[1]!).sort() };
+    });
+  }
+
+  it('shows metric names and labels that a real scrape has', async () => {
+    const workspace = await tempDir();
+    try {
+      const original = await readFile(KNOWLEDGE_MAPPING, 'utf8');
+      // get-task in shadow mode, as in the README's rollout, so comparisons are counted.
+      const file = await workspace.write('mapping.yaml', original.replace('    v1: GET /tasks/{id}\n', '    v1: GET /tasks/{id}\n    mode: shadow\n'));
+      const gateway = await serve(['--mapping', file, '--admin-port', '0', '--legacy', services.v1.url, '--metrics-clients', 'billing-batch']);
+      expect((await call(gateway.url, 'GET', '/tasks/3', undefined, { 'x-client-id': 'billing-batch' })).status).toBe(200);
+      expect((await call(gateway.url, 'GET', '/api/v1/search?q=vector&limit=abc')).status).toBe(422);
+      await workspace.write('mapping.yaml', `${await readFile(file, 'utf8')}# touched\n`);
+      await waitFor(() => (gateway.terminal.output.stderr.includes('"mapping reloaded"') ? true : undefined), 'the reload');
+      const scrape = async () => (await fetch(`${gateway.admin}/metrics`)).text();
+      let metrics = await scrape();
+      for (let tries = 0; !metrics.includes('api_compat_shadow_comparisons_total{') && tries < 100; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        metrics = await scrape();
+      }
+      const scraped = metrics.split('\n').filter((line) => line && !line.startsWith('#')).map((line) => {
+        const [, name, labels] = /^(\w+)(?:\{([^}]*)\})? /.exec(line)!;
+        return `${name!} ${[...(labels ?? '').matchAll(/(\w+)="/g)].map((match) => match[1]!).sort().join(',')}`;
+      });
+      for (const sample of await readmeSample()) expect(scraped, sample.line).toContain(`${sample.name} ${sample.labels.join(',')}`);
+      expect(metrics).toContain('api_compat_legacy_requests_total{endpoint="get-task",client="billing-batch",status="200"} 1');
+      gateway.terminal.stop();
+      expect(await gateway.exit).toBe(0);
+    } finally {
+      await workspace.remove();
+    }
+  });
+});
+
 describe('api-compat translate', () => {
   it('prints the v2 request and the steps that fired', async () => {
     const run = await runCli(['translate', '--mapping', KNOWLEDGE_MAPPING, '--request', 'GET /api/v1/search?q=vector&limit=2', '--json']);
