@@ -118,6 +118,7 @@ const CASES: Case[] = [
   { name: 'an unreachable v1', argv: () => ['check', ...S, '--v1', closed(), '--v2', services.v2.url], exit: 3, line: /^api-compat check: nothing answers before the first scenario, so no scenario ran and no report was written:$/, detailLines: true },
   { name: 'an unreachable gateway', argv: () => ['check', ...S, '--v1', v1(), '--gateway', closed()], exit: 3, line: /^api-compat check: nothing answers before the first scenario, so no scenario ran and no report was written:$/, detailLines: true },
   { name: 'an unreachable v2 for the in-process gateway', argv: () => ['check', ...S, '--v1', v1(), '--v2', closed()], exit: 3, line: /^api-compat check: nothing answers before the first scenario, so no scenario ran and no report was written:$/, detailLines: true },
+  { name: 'shadow-report at an admin port nothing listens on', argv: () => ['shadow-report', '--admin', closed()], exit: 3, line: /^api-compat shadow-report: nothing answers at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): start the gateway with --admin-port, or correct --admin$/ },
   { name: 'a port in use', argv: () => ['serve', ...M, '--port', String(busyPort), '--no-watch'], exit: 2, line: /^api-compat serve: port \d+ on 127\.0\.0\.1 is already in use; stop what holds it or choose another port$/ },
 ];
 

@@ -9,6 +9,7 @@ import { registerGuide } from './commands/guide.js';
 import { registerInit } from './commands/init.js';
 import { registerLint } from './commands/lint.js';
 import { registerServe } from './commands/serve.js';
+import { registerShadowReport } from './commands/shadow-report.js';
 import { registerTranslate } from './commands/translate.js';
 import { registerVerify } from './commands/verify.js';
 import { addressedCommand, adoptUsageErrorStyle, commandPath, usageErrorLine } from './usage-errors.js';
@@ -28,7 +29,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--verbose', 'on a failure, also print its cause and stack trace')
     .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   program.configureHelp({ sortSubcommands: false });
-  for (const register of [registerServe, registerCheck, registerGuide, registerDemo, registerLint, registerTranslate, registerDiff, registerVerify, registerInit]) register(program, io, setExit);
+  for (const register of [registerServe, registerCheck, registerShadowReport, registerGuide, registerDemo, registerLint, registerTranslate, registerDiff, registerVerify, registerInit]) register(program, io, setExit);
   program.commands.forEach((command) => command.exitOverride().configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) }));
   adoptUsageErrorStyle(program);
 

@@ -23,6 +23,7 @@ export const PROBLEMS = {
   'invalid-query-value': { status: 400, title: 'A query parameter has a value this endpoint does not accept' },
   'request-rejected': { status: 400, title: 'The mapping rejects this request' },
   'admin-unauthorized': { status: 401, title: 'The admin port needs its bearer token' },
+  'nothing-shadowed': { status: 404, title: 'The gateway shadows no endpoint, so it has no shadow report' },
   'bad-request': { status: 400, title: 'The request is not a valid HTTP request for this gateway' },
   'unsupported-media-type': { status: 415, title: 'The endpoint cannot translate a body of this content type' },
   'unsupported-content-encoding': { status: 415, title: 'The request body is in a content coding the gateway cannot decode' },

@@ -82,6 +82,7 @@ function pageHeader(report: CompatReport): SafeHtml {
 <h1>API compatibility report: ${report.suite}</h1>
 <div class="headline"><span class="score">${formatScore(score)}<span class="muted">/100</span></span> <span class="badge verdict-${verdict}">${verdict}</span> ${minScoreNote}</div>
 ${report.partial && html`<p class="partial-warning" role="note"><strong>Partial run.</strong> The check was interrupted; this report covers only the scenarios that finished, so scores and verdicts may change on a full run.</p>`}
+${report.run.source?.kind === 'shadow' && html`<p class="partial-warning" role="note"><strong>Source: live shadow traffic.</strong> Not a scenario suite: ${report.run.source.exchanges} exchanges compared by the gateway since ${report.run.startedAt}${report.run.source.dropped ? ` (${report.run.source.dropped} dropped, queue full)` : ''}; each shadowed endpoint is one scenario.</p>`}
 ${fixFirstSection(report)}
 ${runFacts(report)}
 </header>`;

@@ -44,6 +44,7 @@ export function renderMarkdown(report: CompatReport): string {
   const sections = [
     headline(report),
     partialWarning(report),
+    shadowSourceNote(report),
     fixFirstSection(report),
     runContext(report),
     summaryLines(report),
@@ -75,6 +76,13 @@ function fixFirstSection(report: CompatReport): string {
 function partialWarning(report: CompatReport): string {
   if (!report.partial) return '';
   return '> [!WARNING]\n> **Partial run**: the check was interrupted; this report covers only the scenarios that finished, so scores and verdicts may change on a full run.';
+}
+
+/** A report exported from a gateway's live shadow traffic says so before anything else. */
+function shadowSourceNote(report: CompatReport): string {
+  const source = report.run.source;
+  if (source?.kind !== 'shadow') return '';
+  return `> [!NOTE]\n> **Source: live shadow traffic**, not a scenario suite: ${source.exchanges} exchanges compared by the gateway since ${escapeMarkdownText(report.run.startedAt)}${source.dropped ? ` (${source.dropped} dropped, queue full)` : ''}; each shadowed endpoint is one scenario.`;
 }
 
 function runContext(report: CompatReport): string {

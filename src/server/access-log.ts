@@ -39,6 +39,26 @@ export function redactQuery(search: string): Record<string, string> | undefined 
   return query;
 }
 
+/** `GET /a?q=x&api_key=abc` -> `GET /a?q=x&api_key=[redacted]`: a request target safe to show (the shadow samples). */
+export function redactTarget(target: string): string {
+  const mark = target.indexOf('?');
+  if (mark < 0) return target;
+  const pairs = target
+    .slice(mark + 1)
+    .split('&')
+    .map((pair) => {
+      const name = pair.split('=', 1)[0]!;
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // A malformed escape: judge the name as written.
+      }
+      return SECRET_NAME.test(decoded) ? `${name}=[redacted]` : pair;
+    });
+  return `${target.slice(0, mark)}?${pairs.join('&')}`;
+}
+
 /**
  * One access-log line per request: request id, method, path, endpoint, client, status,
  * duration and, for a gateway problem, its code and (here only, never to the client) the

@@ -4,6 +4,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 import type { Gateway } from './gateway.js';
 import type { ExchangeObservation, GatewayObserver } from './observer.js';
 import { PROBLEM_CONTENT_TYPE, problemBody } from './problem.js';
+import { NothingShadowed, shadowReportOf } from './shadow-report.js';
 
 /** Distinct client labels kept before the rest are counted as "other" (label cardinality). */
 const MAX_CLIENTS = 100;
@@ -135,6 +136,16 @@ export function createAdminApp(gateway: Gateway, metrics: GatewayMetrics, state:
   if (options.token) app.use('*', bearerToken(options.token));
   app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   app.get('/shadow', (c) => c.json(gateway.shadow.summary()));
+  // The shadow traffic so far as a checker report (schemas/report.schema.json); `api-compat shadow-report` writes it to disk.
+  app.get('/shadow/report', async (c) => {
+    try {
+      return c.json(await shadowReportOf(gateway));
+    } catch (error) {
+      if (!(error instanceof NothingShadowed)) throw error;
+      const body = problemBody('nothing-shadowed', `${error.message}: set mode: shadow on the endpoints to compare and let the gateway reload the mapping`);
+      return c.body(JSON.stringify(body), 404, { 'content-type': PROBLEM_CONTENT_TYPE });
+    }
+  });
   app.get('/routes', (c) =>
     c.json({
       mapping: gateway.table.name,

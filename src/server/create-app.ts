@@ -219,14 +219,14 @@ function mappedEndpoint(table: CompiledTable, endpoint: CompiledEndpoint, upstre
     const params = hasParams ? (c.req.param() as Record<string, string>) : {};
     if (streamable) return streamThrough(table, endpoint, upstream, v1, v1Message(v1, headers, params, undefined), extra);
     const body = await readRequestBody(v1, upstream.bodyLimit);
-    const { response } = await exchange(table, endpoint, v1Message(v1, headers, params, body), send, undefined, { url: requestUrl(table, v1) });
+    const { response } = await exchange(table, endpoint, v1Message(v1, headers, params, body), send, v1.trace, { url: requestUrl(table, v1) });
     return messageToResponse(response, extra, answerOptions(table, endpoint, v1));
   };
 }
 
 async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, upstream: UpstreamClient, v1: IncomingV1, message: HttpMessage, extra: GatewayHeaders): Promise<Response> {
   const context = newContext(endpoint.id, snapshotRequest(message, requestUrl(table, v1), false));
-  const v2 = translateRequest(endpoint, message, undefined, context);
+  const v2 = translateRequest(endpoint, message, v1.trace, context);
   context.v2Request = v2;
   const { headers } = serializeBody(undefined, v2.headers);
   const contentType = v1.headers['content-type'];
@@ -236,7 +236,7 @@ async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, u
   const answer = await upstream.stream(v2.method, v2.path + queryString(v2.query), headers, requestBodyStream(v1), clientGoneSignal(v1));
   if (isSuccessStatus(answer.status)) {
     // Steps here touch only status and headers (the endpoint reads no body), so the body can flow.
-    const translated = translateResponse(table, endpoint, { method: '', path: '', params: {}, query: {}, headers: answer.headers, status: answer.status, body: undefined }, undefined, context);
+    const translated = translateResponse(table, endpoint, { method: '', path: '', params: {}, query: {}, headers: answer.headers, status: answer.status, body: undefined }, v1.trace, context);
     return streamedResponse(v1, translated.status, translated.headers, answer.body, extra, { headersAsReceived: endpoint.response.length === 0, dropCors: table.cors !== undefined });
   }
   const answerType = answer.headers['content-type'];
@@ -255,7 +255,7 @@ async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, u
   };
   delete errorMessage.headers['content-length'];
   delete errorMessage.headers['content-encoding'];
-  return messageToResponse(translateResponse(table, endpoint, errorMessage, undefined, context), extra, answerOptions(table, endpoint, v1));
+  return messageToResponse(translateResponse(table, endpoint, errorMessage, v1.trace, context), extra, answerOptions(table, endpoint, v1));
 }
 
 async function passThrough(legacy: UpstreamClient, v1: IncomingV1, extra: GatewayHeaders): Promise<Response> {

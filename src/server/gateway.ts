@@ -1,5 +1,8 @@
 import { BlockList, isIPv6 } from 'node:net';
 import type { CompiledTable } from '../core/mapping/compiled.js';
+import { exercisedRules } from '../core/mapping/rule-coverage.js';
+import { buildRuleInventory, type RuleInventory } from '../core/mapping/rule-inventory.js';
+import type { MappingDocument } from '../core/model/mapping.js';
 import { DEFAULT_JSON_LIMITS, type JsonLimits } from '../upstream/json-limits.js';
 import { DEFAULT_MEMORY_BUDGET, MemoryBudget } from '../upstream/memory-budget.js';
 import { UpstreamClient, type UpstreamOptions } from '../upstream/upstream-client.js';
@@ -28,6 +31,8 @@ export interface GatewayConfig {
   /** Per-endpoint rollout modes from the mapping (absent: every endpoint is translated). */
   rollout?: RolloutTable;
   shadowOptions?: ShadowOptions;
+  /** The mapping as written: lets shadow traffic record which of its rules ran (the report's coverage). */
+  document?: MappingDocument;
 }
 
 /** `10.0.0.0/8`, `::1`, `127.0.0.1` into a BlockList; throws on anything else. */
@@ -52,6 +57,7 @@ export class Gateway {
   private upstream!: UpstreamClient;
   private legacy?: UpstreamClient;
   private current!: GatewayConfig;
+  private rules?: RuleInventory;
   /** Shared by every exchange and kept across reloads: one budget for the whole process. */
   readonly memoryBudget: MemoryBudget;
   private readonly policy: RequestPolicy;
@@ -89,9 +95,14 @@ export class Gateway {
     return this.current.rollout;
   }
 
+  /** The current table's rule inventory, when the mapping document is known. */
+  get inventory(): RuleInventory | undefined {
+    return this.rules;
+  }
+
   /** Swaps in a new table (and its modes); throws, keeping the old one, if the modes cannot be served. */
-  reload(table: CompiledTable, rollout?: RolloutTable): void {
-    this.install({ ...this.current, table, rollout: rollout ?? this.current.rollout });
+  reload(table: CompiledTable, rollout?: RolloutTable, document?: MappingDocument): void {
+    this.install({ ...this.current, table, rollout: rollout ?? this.current.rollout, document: document ?? (table === this.current.table ? this.current.document : undefined) });
   }
 
   private install(config: GatewayConfig): void {
@@ -110,6 +121,9 @@ export class Gateway {
       this.legacy = legacyUrl ? new UpstreamClient(legacyUrl, upstreamOptions) : undefined;
     }
     this.current = config;
+    const rules = config.document ? buildRuleInventory(config.table, config.document) : undefined;
+    this.rules = rules;
+    this.shadow.ruleCoverage = rules && ((endpoint, trace, request, response) => exercisedRules(rules, endpoint, trace, request, response));
     this.app = createApp({ table: config.table, upstream: this.upstream, legacy: this.legacy, observer: config.observer, clientHeader: config.clientHeader, policy: this.policy, rollout: config.rollout, shadow: this.shadow });
     // Let requests still using a retired pool finish before closing it.
     for (const client of retired) setTimeout(() => void client.close(), 30_000).unref();

@@ -12,6 +12,7 @@ import { DEFAULT_JSON_LIMITS, JsonLimitError, JsonLimitScanner, type JsonLimits 
 import type { MemoryBudget } from '../upstream/memory-budget.js';
 import { finishBody, isCorsHeader, NO_BODY_STATUS, type AnswerRequest } from './v1-answer.js';
 import type { OutgoingBody } from '../upstream/upstream-client.js';
+import type { TraceEntry } from '../core/pipeline/trace.js';
 
 /*
  * The edges of one exchange: the v1 request as @hono/node-server (or `app.request()` in tests)
@@ -41,6 +42,8 @@ export interface IncomingV1 {
   policy: RequestPolicy;
   /** Body bytes this request holds against the memory budget; released when it is answered. */
   reservedBytes: number;
+  /** Set only on shadow copies: the steps that ran are recorded here, for rule coverage. */
+  trace?: TraceEntry[];
 }
 
 /** How the gateway treats what a client sends: shape limits, memory, which proxies it trusts. */

@@ -84,7 +84,9 @@ async function shadowed(endpointId: string, v1: IncomingV1, extra: Record<string
   const body = hasRequestBody(v1) ? await readRawRequestBody(v1, legacy.bodyLimit) : null;
   const { path, search } = splitUrl(v1.request.url);
   const headers = upstreamHeaders(v1);
+  const started = performance.now();
   const answer = await legacy.read(v1.request.method, path + search, headers, body, clientGoneSignal(v1));
+  const legacyMs = performance.now() - started;
   const response = bufferedResponse(answer.status, answer.headers, answer.body, extra);
   // A detached copy: no socket (nothing can be written to the client), the body as bytes.
   const copy: IncomingV1 = {
@@ -93,11 +95,15 @@ async function shadowed(endpointId: string, v1: IncomingV1, extra: Record<string
     outgoing: undefined,
     request: new Request(v1.request.url, { method: v1.request.method, headers: v1.request.headers, body: body && body.length > 0 ? body : null }),
     reservedBytes: 0,
+    trace: [],
   };
   const accepted = shadow.offer({
     endpoint: endpointId,
     target: `${v1.request.method} ${path}${search}`,
     legacy: answer,
+    legacyMs,
+    requestBody: body ?? undefined,
+    trace: copy.trace!,
     translated: async () => {
       try {
         return await translate(copy, {}, c);

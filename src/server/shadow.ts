@@ -2,8 +2,11 @@ import { diffJson } from '../core/compare/diff-json.js';
 import { NoiseModel } from '../core/compare/noise.js';
 import { toPointer } from '../core/compare/path-pattern.js';
 import { comparedView, type ComparedView } from '../core/compare/view.js';
-import { isJsonMediaType } from '../core/model/http-message.js';
+import { emptyMessage, isJsonMediaType, type HttpMessage } from '../core/model/http-message.js';
+import type { TraceEntry } from '../core/pipeline/trace.js';
 import { decodeBody } from '../upstream/content-encoding.js';
+import { redactTarget } from './access-log.js';
+import { parseQuery } from './message-io.js';
 import type { BufferedResponse } from '../upstream/upstream-client.js';
 
 /**
@@ -21,6 +24,12 @@ export interface ShadowJob {
   /** `GET /path?query`, as the client sent it. */
   target: string;
   legacy: BufferedResponse;
+  /** How long legacy took to answer the client, milliseconds. */
+  legacyMs: number;
+  /** The client's request body, when it had one (for rule coverage). */
+  requestBody?: Uint8Array;
+  /** Filled by the translation with the mapping steps that ran. */
+  trace: TraceEntry[];
   translated: () => Promise<Response>;
   /** Called once the job is finished with the legacy answer. */
   done: () => void;
@@ -46,6 +55,23 @@ export interface ShadowOptions {
   onResult?: (endpoint: string, result: ShadowResult) => void;
 }
 
+/**
+ * The mapping rules one translated exchange exercised (src/core/mapping/rule-coverage.ts over
+ * the current table's rule inventory); set by the gateway whenever it installs a table.
+ */
+export type RuleCoverage = (endpoint: string, trace: readonly TraceEntry[], v1Request: HttpMessage, v1Response: HttpMessage | undefined) => string[];
+
+/** Everything shadow traffic established about one endpoint: what a checker report is built from. */
+export interface ShadowEvidence extends EndpointTally {
+  noise: string[];
+  /** Newest answer times, milliseconds, in the order observed (at most LATENCY_SAMPLES). */
+  latencyMs: { legacy: number[]; translated: number[] };
+  /** Answers that were 5xx or never came: legacy's, and the translation's (a failed translation included). */
+  failed: { legacy: number; translated: number };
+  /** Mapping rule pointers the translated exchanges exercised. */
+  exercised: string[];
+}
+
 interface EndpointTally {
   compared: number;
   matched: number;
@@ -58,6 +84,15 @@ interface EndpointTally {
 /** Last legacy views per request target, for noise learning; bounded. */
 const REMEMBERED_TARGETS = 1_000;
 const SAMPLE_VALUE_CHARS = 200;
+/** Answer times kept per endpoint and side for the report's percentiles: the newest ones. */
+const LATENCY_SAMPLES = 1_000;
+
+interface EndpointMeasures {
+  legacyMs: number[];
+  translatedMs: number[];
+  failed: { legacy: number; translated: number };
+  exercised: Set<string>;
+}
 
 export class ShadowComparer {
   private readonly queue: ShadowJob[] = [];
@@ -72,6 +107,11 @@ export class ShadowComparer {
   private readonly headers: readonly string[];
   private readonly bodyLimit: number;
   private idleWaiters: Array<() => void> = [];
+  private readonly measures = new Map<string, EndpointMeasures>();
+  /** When counting began (the gateway started): the start of the period a report covers. */
+  readonly since = new Date();
+  /** Rule coverage of translated exchanges; without it, none is recorded. */
+  ruleCoverage?: RuleCoverage;
 
   constructor(private readonly options: ShadowOptions = {}) {
     this.queueLimit = options.queueLimit ?? 100;
@@ -79,6 +119,11 @@ export class ShadowComparer {
     this.sampleLimit = options.samples ?? 20;
     this.headers = options.headers ?? ['content-type'];
     this.bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  }
+
+  /** Comparisons run at once. */
+  get concurrencyLimit(): number {
+    return this.concurrency;
   }
 
   hasRoom(): boolean {
@@ -116,6 +161,22 @@ export class ShadowComparer {
     return { endpoints, queued: this.queue.length, running: this.running };
   }
 
+  /** Per endpoint, everything observed so far: counts, samples, noise, latencies, failures, rules exercised. */
+  evidence(): Record<string, ShadowEvidence> {
+    const { endpoints } = this.summary();
+    const out: Record<string, ShadowEvidence> = {};
+    for (const [id, tally] of Object.entries(endpoints)) {
+      const measured = this.measures.get(id);
+      out[id] = {
+        ...tally,
+        latencyMs: { legacy: [...(measured?.legacyMs ?? [])], translated: [...(measured?.translatedMs ?? [])] },
+        failed: { ...(measured?.failed ?? { legacy: 0, translated: 0 }) },
+        exercised: [...(measured?.exercised ?? [])].sort(),
+      };
+    }
+    return out;
+  }
+
   private pump(): void {
     while (this.running < this.concurrency && this.queue.length > 0) {
       const job = this.queue.shift()!;
@@ -135,16 +196,24 @@ export class ShadowComparer {
 
   private async run(job: ShadowJob): Promise<void> {
     const tally = this.tally(job.endpoint);
+    const measures = this.measuresOf(job.endpoint);
     let result: ShadowResult;
+    let v1Response: HttpMessage | undefined;
+    push(measures.legacyMs, job.legacyMs);
+    if (job.legacy.status >= 500) measures.failed.legacy++;
     try {
-      const legacyView = this.view(job.legacy.status, job.legacy.headers, decodeBody(job.legacy.body, job.legacy.headers['content-encoding'], 'legacy'));
+      const legacyView = this.view(job.legacy.status, job.legacy.headers, decodeBody(job.legacy.body, job.legacy.headers['content-encoding'], 'legacy')).view;
       const step = this.stepOf(job.endpoint);
       this.learnNoise(step, `${job.endpoint} ${job.target}`, legacyView);
+      const started = performance.now();
       const translated = await job.translated();
       const bytes = await readBounded(translated, this.bodyLimit);
+      push(measures.translatedMs, performance.now() - started);
+      if (translated.status >= 500) measures.failed.translated++;
       const headers: Record<string, string> = {};
       translated.headers.forEach((value, name) => (headers[name] = value));
-      const translatedView = this.view(translated.status, headers, bytes);
+      const { view: translatedView, body } = this.view(translated.status, headers, bytes);
+      v1Response = emptyMessage({ status: translated.status, headers, body });
       const differences = diffJson(legacyView, translatedView).filter((difference) => !this.noise.isNoise(step, difference.segments));
       tally.compared++;
       if (differences.length === 0) {
@@ -155,19 +224,49 @@ export class ShadowComparer {
         result = 'mismatch';
         tally.samples.push({
           at: new Date().toISOString(),
-          target: job.target.slice(0, 500),
+          target: redactTarget(job.target).slice(0, 500),
           differences: differences.slice(0, 20).map((difference) => ({ pointer: toPointer(difference.segments), legacy: clip(difference.v1), translated: clip(difference.actual) })),
         });
         if (tally.samples.length > this.sampleLimit) tally.samples.shift();
       }
     } catch {
       tally.errors++;
+      measures.failed.translated++;
       result = 'error';
     }
+    this.recordCoverage(job, measures, v1Response);
     this.options.onResult?.(job.endpoint, result);
   }
 
-  private view(status: number, headers: Record<string, string | string[]>, body: Uint8Array): ComparedView {
+  private recordCoverage(job: ShadowJob, measures: EndpointMeasures, v1Response: HttpMessage | undefined): void {
+    if (!this.ruleCoverage || job.trace.length === 0) return;
+    const [path = '', search = ''] = job.target.slice(job.target.indexOf(' ') + 1).split('?', 2);
+    let body: unknown;
+    if (job.requestBody && job.requestBody.length > 0) {
+      try {
+        body = JSON.parse(Buffer.from(job.requestBody).toString('utf8'));
+      } catch {
+        body = undefined;
+      }
+    }
+    const request = emptyMessage({ method: job.target.slice(0, job.target.indexOf(' ')), path, query: parseQuery(`?${search}`), body });
+    try {
+      for (const rule of this.ruleCoverage(job.endpoint, job.trace, request, v1Response)) measures.exercised.add(rule);
+    } catch {
+      // Coverage is a by-product: a message it cannot walk leaves the rules unrecorded.
+    }
+  }
+
+  private measuresOf(endpoint: string): EndpointMeasures {
+    let measures = this.measures.get(endpoint);
+    if (!measures) {
+      measures = { legacyMs: [], translatedMs: [], failed: { legacy: 0, translated: 0 }, exercised: new Set() };
+      this.measures.set(endpoint, measures);
+    }
+    return measures;
+  }
+
+  private view(status: number, headers: Record<string, string | string[]>, body: Uint8Array): { view: ComparedView; body: unknown } {
     const contentType = headers['content-type'];
     const type = Array.isArray(contentType) ? contentType[0] : contentType;
     let parsed: unknown;
@@ -179,7 +278,7 @@ export class ShadowComparer {
         parsed = text;
       }
     }
-    return comparedView({ status, headers, body: parsed }, { headers: this.headers });
+    return { view: comparedView({ status, headers, body: parsed }, { headers: this.headers }), body: parsed };
   }
 
   /** Two legacy answers to the same target with the same status: where they differ is noise. */
@@ -208,6 +307,12 @@ export class ShadowComparer {
     }
     return tally;
   }
+}
+
+/** Keeps the newest LATENCY_SAMPLES values. */
+function push(values: number[], value: number): void {
+  values.push(value);
+  if (values.length > LATENCY_SAMPLES) values.shift();
 }
 
 function clip(value: unknown): unknown {

@@ -45,6 +45,11 @@ function compile(): { ajv: Ajv2020; validate: ValidateFunction } {
   return compiled;
 }
 
+function shadowReport(): CompatReport {
+  const base = buildReport();
+  return { ...base, run: { ...base.run, source: { kind: 'shadow', upstream: 'http://127.0.0.1:4002', exchanges: 40, dropped: 1, queued: 0 } } };
+}
+
 /** report.json is JSON: undefined fields vanish, exactly as the checker writes them. */
 function asWritten(report: CompatReport): CompatReport {
   return JSON.parse(JSON.stringify(report)) as CompatReport;
@@ -129,6 +134,13 @@ describe('schemas/report.schema.json', () => {
     ['a missing outcome count', (r) => void delete (r.summary.scenarios as Partial<Record<string, number>>).error, '/summary/scenarios', 'required'],
   ];
 
+  it('accepts the run source of a shadow report and rejects an unknown one', () => {
+    expect(errorsOf(asWritten(shadowReport()))).toEqual([]);
+    const unknown = asWritten(shadowReport());
+    (unknown.run.source as { kind: string }).kind = 'replay';
+    expect(errorsOf(unknown)).toContainEqual({ instancePath: '/run/source/kind', keyword: 'const' });
+  });
+
   it.each(breakages)('rejects %s', (_case, breakIt, instancePath, keyword) => {
     const report = asWritten(buildReport());
     breakIt(report);
@@ -137,7 +149,8 @@ describe('schemas/report.schema.json', () => {
 
   it('describes only fields the report type has: each property occurs in the fully populated fixture', () => {
     const declared = new Set(schemaPaths(schema));
-    const present = new Set(valuePaths(asWritten(buildReport()), schema));
+    // A report exported from shadow traffic carries run.source, which a scenario run never has.
+    const present = new Set([buildReport(), shadowReport()].flatMap((report) => valuePaths(asWritten(report), schema)));
     expect([...declared].filter((path) => !present.has(path))).toEqual([]);
     expect([...present].filter((path) => !declared.has(path))).toEqual([]);
   });

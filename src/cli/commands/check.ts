@@ -130,9 +130,9 @@ export async function checkCommand(options: CheckOptions, io: CliIo): Promise<nu
 }
 
 /** report.json is the canonical report and always written; --format picks the others. */
-const EXTRA_FORMATS = REPORT_FORMATS.filter((format) => format !== 'json');
+export const EXTRA_FORMATS = REPORT_FORMATS.filter((format) => format !== 'json');
 
-function parseFormats(value: string): ReportFormat[] {
+export function parseFormats(value: string): ReportFormat[] {
   const formats = value.split(',').map((part) => part.trim()).filter(Boolean);
   const unknown = formats.filter((format) => !(REPORT_FORMATS as readonly string[]).includes(format));
   if (unknown.length) throw new InvalidArgumentError(`unknown format ${unknown.join(', ')}; formats: ${REPORT_FORMATS.join(', ')}`);

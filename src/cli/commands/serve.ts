@@ -102,6 +102,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   try {
     running = await startGateway({
       table: loaded.table,
+      document: loaded.document,
       upstreamUrl: options.upstream,
       legacyUrl: options.legacy,
       port: options.port,
@@ -135,7 +136,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
         loadMappingFile(file, { env: io.env, displayName: options.mapping })
           .then((next) => {
             // Throws, keeping the previous table, when a mode needs a legacy API there is none of.
-            running.gateway.reload(next.table, rolloutOf(next.document));
+            running.gateway.reload(next.table, rolloutOf(next.document), next.document);
             return next;
           })
           .then(

@@ -166,5 +166,20 @@ export interface CompatReport {
     concurrency: number;
     tool: { name: 'api-compat'; version: string };
     node: string;
+    /** Set when the evidence is not a scenario run: `shadow` for a report exported from a gateway's live shadow traffic. */
+    source?: ShadowSource;
   };
+}
+
+/** Where a shadow report's evidence came from (`api-compat shadow-report`, `GET /shadow/report`). */
+export interface ShadowSource {
+  kind: 'shadow';
+  /** The v2 base URL the gateway translated to (credentials redacted). */
+  upstream: string;
+  /** Shadowed exchanges judged: compared, or failed to translate. */
+  exchanges: number;
+  /** Comparisons dropped because the queue was full: traffic the report does not judge. */
+  dropped: number;
+  /** Comparisons still waiting when the report was made. */
+  queued: number;
 }

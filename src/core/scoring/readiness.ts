@@ -38,6 +38,11 @@ export interface EndpointJudgement {
   answeredAsRemoved: boolean;
   /** With `--direct`: v2 itself answered like v1 (modulo noise). */
   directFaithful?: boolean;
+  /**
+   * How many judged exchanges this judgement stands for (default 1). A shadow report judges
+   * live exchanges, too many to list one by one: alike ones are given once with their count.
+   */
+  count?: number;
 }
 
 export interface RequestTally {
@@ -148,11 +153,13 @@ function coverage(evidence: EndpointEvidence, unexercised: string[]): ScoreCompo
 }
 
 function fidelity(evidence: EndpointEvidence): ScoreComponent {
-  const total = evidence.judgements.length;
-  const good = evidence.judgements.filter((j) => !j.errored && (evidence.removed ? j.answeredAsRemoved : j.faithful)).length;
-  const errored = evidence.judgements.filter((j) => j.errored).length;
+  const weight = (list: readonly EndpointJudgement[]) => list.reduce((sum, j) => sum + (j.count ?? 1), 0);
+  const total = weight(evidence.judgements);
+  const good = weight(evidence.judgements.filter((j) => !j.errored && (evidence.removed ? j.answeredAsRemoved : j.faithful)));
+  const errored = weight(evidence.judgements.filter((j) => j.errored));
+  const unit = evidence.judgements.some((j) => j.count !== undefined) ? 'observed exchanges' : 'scenarios';
   const what = evidence.removed ? 'answered as the mapping retires it' : 'identical modulo noise and explained differences';
-  return component('fidelity', total ? good / total : 0, `${good} of ${total} scenarios ${what}${errored ? `; ${errored} could not be judged (error)` : ''}`);
+  return component('fidelity', total ? good / total : 0, `${good} of ${total} ${unit} ${what}${errored ? `; ${errored} could not be judged (error)` : ''}`);
 }
 
 /**
