@@ -31,6 +31,7 @@ export const PROBLEMS = {
   'response-body-too-complex': { status: 502, title: 'The v2 response is past a JSON shape limit of this gateway' },
   'gateway-overloaded': { status: 503, title: 'The gateway holds as many bodies in memory as it allows' },
   'upstream-overloaded': { status: 503, title: 'Too many requests are waiting for the upstream service' },
+  'upstream-unavailable': { status: 503, title: 'The upstream service keeps failing; the gateway is not calling it for a while' },
   'client-closed-request': { status: 499, title: 'The client closed the connection before the answer' },
   'internal-error': { status: 500, title: 'Unexpected gateway failure' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -1,10 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context, type Next } from 'hono';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CircuitState } from '../upstream/circuit-breaker.js';
 import type { Gateway } from './gateway.js';
 import type { ExchangeObservation, GatewayObserver } from './observer.js';
 import { PROBLEM_CONTENT_TYPE, problemBody } from './problem.js';
 import { NothingShadowed, shadowReportOf } from './shadow-report.js';
+
+const CIRCUIT_VALUES: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /** Distinct client labels kept before the rest are counted as "other" (label cardinality). */
 const MAX_CLIENTS = 100;
@@ -87,6 +90,17 @@ export class GatewayMetrics implements GatewayObserver {
     labelNames: ['endpoint', 'result'] as const,
     registers: [this.registry],
   });
+  private circuitSource?: () => ReadonlyArray<{ upstream: string; state: CircuitState }>;
+  private readonly circuits = new Gauge({
+    name: 'api_compat_upstream_circuit_state',
+    help: 'Circuit breaker per upstream (serve --circuit-breaker): 0 closed, 1 half-open (one probe may pass), 2 open (requests answered 503 at once)',
+    labelNames: ['upstream'] as const,
+    registers: [this.registry],
+    // Read at scrape time: the breakers keep their own state, nothing is updated per request.
+    collect: () => {
+      for (const { upstream, state } of this.circuitSource?.() ?? []) this.circuits.set({ upstream }, CIRCUIT_VALUES[state]);
+    },
+  });
   readonly reloads = new Counter({
     name: 'api_compat_mapping_reloads_total',
     help: 'Mapping file reloads, by result (applied or rejected)',
@@ -104,6 +118,11 @@ export class GatewayMetrics implements GatewayObserver {
     this.requests.inc({ endpoint: observation.endpoint, client, status: String(observation.status) });
     this.duration.observe({ endpoint: observation.endpoint }, observation.seconds);
     if (observation.problem) this.problems.inc({ endpoint: observation.endpoint, code: observation.problem });
+  }
+
+  /** Reports the circuit breakers' states (`v2`, `legacy`) on every scrape. */
+  watchCircuits(source: () => ReadonlyArray<{ upstream: string; state: CircuitState }>): void {
+    this.circuitSource = source;
   }
 
   shadow(endpoint: string, result: 'match' | 'mismatch' | 'error' | 'dropped'): void {

@@ -3,6 +3,7 @@ import type { CompiledTable } from '../core/mapping/compiled.js';
 import { exercisedRules } from '../core/mapping/rule-coverage.js';
 import { buildRuleInventory, type RuleInventory } from '../core/mapping/rule-inventory.js';
 import type { MappingDocument } from '../core/model/mapping.js';
+import type { CircuitState } from '../upstream/circuit-breaker.js';
 import { DEFAULT_JSON_LIMITS, type JsonLimits } from '../upstream/json-limits.js';
 import { DEFAULT_MEMORY_BUDGET, MemoryBudget } from '../upstream/memory-budget.js';
 import { UpstreamClient, type UpstreamOptions } from '../upstream/upstream-client.js';
@@ -75,6 +76,11 @@ export class Gateway {
   /** The v2 client, for readiness probes. */
   get upstreamClient(): UpstreamClient {
     return this.upstream;
+  }
+
+  /** The circuit breakers' states per upstream (`closed` when breakers are off). */
+  circuitStates(): Array<{ upstream: 'v2' | 'legacy'; state: CircuitState }> {
+    return [{ upstream: 'v2', state: this.upstream.circuitState }, ...(this.legacy ? [{ upstream: 'legacy' as const, state: this.legacy.circuitState }] : [])];
   }
 
   get table(): CompiledTable {

@@ -9,7 +9,7 @@ export { PROBLEM_CONTENT_TYPE, problemBody, problemFromError, problemTypeUri } f
  * section 10.2.3), a 415 for a content coding which codings are accepted (section 15.5.16).
  */
 export function problemHeaders(error: CompatError): Record<string, string> {
-  if (error.status === 503) return { 'retry-after': '1' };
+  if (error.status === 503) return { 'retry-after': error.headers['retry-after'] ?? '1' };
   if (error.code === 'unsupported-content-encoding') return { 'accept-encoding': 'gzip, deflate, br' };
   return {};
 }

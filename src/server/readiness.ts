@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import type { CircuitState } from '../upstream/circuit-breaker.js';
 
 /**
  * Whether v2 can be reached, for /readyz: a TCP connection to the upstream's host and port,
@@ -38,4 +39,13 @@ function probe(url: string, timeoutMs: number): Promise<{ ready: boolean; reason
     socket.once('timeout', () => done({ ready: false, reason: 'upstream not reachable (connect timeout)' }));
     socket.once('error', (error: Error & { code?: string }) => done({ ready: false, reason: `upstream not reachable (${error.code ?? 'error'})` }));
   });
+}
+
+/**
+ * Readiness that also fails while v2's circuit breaker is open: the copy then answers every
+ * translated request 503, and a balancer does better sending the traffic to a copy whose
+ * circuit is closed. Half-open counts as ready, so traffic comes back to carry the probe.
+ */
+export function circuitAwareReadiness(check: () => Promise<{ ready: boolean; reason?: string }>, circuit: () => CircuitState): () => Promise<{ ready: boolean; reason?: string }> {
+  return () => (circuit() === 'open' ? Promise.resolve({ ready: false, reason: 'upstream circuit open (it kept failing)' }) : check());
 }

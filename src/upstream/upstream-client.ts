@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { CompatError } from '../core/errors.js';
 import { isJsonMediaType, type HttpMessage } from '../core/model/http-message.js';
+import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import { DEFAULT_JSON_LIMITS, JsonLimitError, JsonLimitScanner, type JsonLimits } from './json-limits.js';
 import type { MemoryBudget } from './memory-budget.js';
@@ -29,6 +30,8 @@ export interface UpstreamOptions {
   jsonLimits: JsonLimits;
   /** Shared budget for body bytes held in memory (503 past it); none: only `bodyLimit` applies. */
   memoryBudget?: MemoryBudget;
+  /** Opt-in: stop calling an upstream that keeps failing, for a cool-down (503 meanwhile). */
+  circuitBreaker?: CircuitBreakerOptions;
   /** For tests: route requests through another dispatcher (e.g. an undici MockAgent). */
   dispatcher?: Dispatcher;
 }
@@ -81,6 +84,7 @@ export class UpstreamClient {
   private readonly dispatcher: Dispatcher;
   private readonly options: UpstreamOptions;
   private readonly gate: ConcurrencyGate;
+  private readonly breaker?: CircuitBreaker;
 
   constructor(baseUrl: string, options: Partial<UpstreamOptions> = {}) {
     const url = new URL(baseUrl);
@@ -88,6 +92,7 @@ export class UpstreamClient {
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.options = { ...DEFAULT_UPSTREAM_OPTIONS, ...options };
     this.gate = new ConcurrencyGate(this.options.maxConcurrent, this.options.maxQueued);
+    if (this.options.circuitBreaker) this.breaker = new CircuitBreaker(this.options.circuitBreaker);
     this.dispatcher =
       options.dispatcher ??
       new Pool(this.origin, {
@@ -104,6 +109,11 @@ export class UpstreamClient {
     return this.options.bodyLimit;
   }
 
+  /** The circuit breaker's state; `closed` when there is none. */
+  get circuitState(): CircuitState {
+    return this.breaker?.state ?? 'closed';
+  }
+
   /** Exchanges in flight and waiting, for /readyz and tests. */
   get load(): { inFlight: number; queued: number } {
     return { inFlight: this.gate.inFlight, queued: this.gate.queued };
@@ -115,16 +125,25 @@ export class UpstreamClient {
    */
   async stream(method: string, pathAndQuery: string, headers: Record<string, string | string[]>, body: OutgoingBody, signal?: AbortSignal): Promise<StreamedResponse> {
     const options = { origin: this.origin, method: method as Dispatcher.HttpMethod, path: this.basePath + pathAndQuery, headers, body, signal };
-    const release = await this.acquire(signal);
+    const probe = this.breaker ? this.breaker.admit() : false;
+    let release: () => void;
+    try {
+      release = await this.acquire(signal);
+    } catch (error) {
+      this.breaker?.record('neutral', probe);
+      throw error;
+    }
     try {
       const response = await this.withRetries(method, body, signal, async () => {
         const answer = await this.dispatcher.request(options);
         return { status: answer.statusCode, headers: answer.headers as Record<string, string | string[]>, body: answer.body };
       });
+      this.breaker?.record(this.breaker.outcomeOfStatus(response.status), probe);
       response.body.once('close', release);
       return response;
     } catch (error) {
       release();
+      this.breaker?.record(this.breaker.outcomeOfError(error), probe);
       throw error;
     }
   }
@@ -134,8 +153,27 @@ export class UpstreamClient {
    * the deadline) straight from the connection: no body stream is built for a body that is read
    * at once anyway. JSON answers are checked against the shape limits chunk by chunk.
    */
-  async read(method: string, pathAndQuery: string, headers: Record<string, string | string[]>, body: string | Uint8Array | null, signal?: AbortSignal): Promise<BufferedResponse> {
+  read(method: string, pathAndQuery: string, headers: Record<string, string | string[]>, body: string | Uint8Array | null, signal?: AbortSignal): Promise<BufferedResponse> {
     const options = { origin: this.origin, method: method as Dispatcher.HttpMethod, path: this.basePath + pathAndQuery, headers, body };
+    // Without a breaker (the default) the exchange costs one branch more, no extra promise.
+    if (this.breaker) return this.judged(this.breaker, () => this.readAdmitted(options, method, body, signal));
+    return this.readAdmitted(options, method, body, signal);
+  }
+
+  /** Runs an exchange past the circuit breaker and tells it how the upstream did. */
+  private async judged(breaker: CircuitBreaker, exchange: () => Promise<BufferedResponse>): Promise<BufferedResponse> {
+    const probe = breaker.admit();
+    try {
+      const response = await exchange();
+      breaker.record(breaker.outcomeOfStatus(response.status), probe);
+      return response;
+    } catch (error) {
+      breaker.record(breaker.outcomeOfError(error), probe);
+      throw error;
+    }
+  }
+
+  private async readAdmitted(options: Dispatcher.DispatchOptions, method: string, body: string | Uint8Array | null, signal: AbortSignal | undefined): Promise<BufferedResponse> {
     const release = await this.acquire(signal);
     try {
       return await this.withRetries(method, body, signal, () => new Promise<BufferedResponse>((resolve, reject) => {

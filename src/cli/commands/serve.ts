@@ -7,7 +7,8 @@ import { accessLogObserver, allObservers, createLogger, LOG_LEVELS } from '../..
 import { createAdminApp, GatewayMetrics } from '../../server/admin.js';
 import { startGateway, trustedProxyList, type RunningGateway } from '../../server/gateway.js';
 import { listen, ListenError, type ListeningServer } from '../../server/listen.js';
-import { upstreamReadiness } from '../../server/readiness.js';
+import { circuitAwareReadiness, upstreamReadiness } from '../../server/readiness.js';
+import { DEFAULT_CIRCUIT_COOLDOWN_MS, DEFAULT_CIRCUIT_WINDOW_MS } from '../../upstream/circuit-breaker.js';
 import { rolloutOf, rolloutProblems } from '../../server/rollout.js';
 import { watchFile } from '../../server/watch-mapping.js';
 import { EXIT, untilStopped, type CliIo } from '../cli-io.js';
@@ -30,6 +31,10 @@ export interface ServeOptions {
   memoryBudget: number;
   maxConcurrent: number;
   maxQueued: number;
+  circuitBreaker?: number;
+  circuitWindow: number;
+  circuitCooldown: number;
+  circuitOn5xx?: boolean;
   trustedProxies?: string[];
   metricsClients?: string[];
   upstreamReadiness: boolean;
@@ -77,6 +82,10 @@ export function registerServe(program: Command, io: CliIo, setExit: (code: numbe
     .addOption(flag('--memory-budget <bytes>', 'body bytes held in memory at once, all requests together (beyond: 503)', 'MEMORY_BUDGET').argParser(parsePositiveInteger).default(256 * 1024 * 1024, '256 MiB'))
     .addOption(flag('--max-concurrent <n>', 'requests in flight to each upstream at once', 'MAX_CONCURRENT').argParser(parsePositiveInteger).default(128))
     .addOption(flag('--max-queued <n>', 'requests waiting for each upstream (beyond: 503)', 'MAX_QUEUED').argParser(parsePositiveInteger).default(1024))
+    .addOption(flag('--circuit-breaker <failures>', 'stop calling an upstream after this many failures in a row (off by default): 503 at once until a probe succeeds', 'CIRCUIT_BREAKER').argParser(parsePositiveInteger))
+    .addOption(flag('--circuit-window <ms>', 'with --circuit-breaker: failures count as in a row only within this time', 'CIRCUIT_WINDOW').argParser(parsePositiveInteger).default(DEFAULT_CIRCUIT_WINDOW_MS))
+    .addOption(flag('--circuit-cooldown <ms>', 'with --circuit-breaker: how long an open circuit waits before one probe', 'CIRCUIT_COOLDOWN').argParser(parsePositiveInteger).default(DEFAULT_CIRCUIT_COOLDOWN_MS))
+    .addOption(flag('--circuit-on-5xx', 'with --circuit-breaker: count 5xx answers as failures too', 'CIRCUIT_ON_5XX'))
     .addOption(flag('--trusted-proxies <list>', 'addresses/CIDRs whose X-Forwarded-* are kept (default: none)', 'TRUSTED_PROXIES').argParser(parseProxies))
     .addOption(flag('--metrics-clients <list>', 'client ids given their own metrics label; others count as "other"', 'METRICS_CLIENTS').argParser(parseList))
     .addOption(flag('--no-upstream-readiness', '/readyz does not check that the upstream is reachable', 'NO_UPSTREAM_READINESS'))
@@ -111,7 +120,15 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
       memoryBudget: options.memoryBudget,
       trustedProxies: options.trustedProxies,
       rollout,
-      upstreamOptions: { bodyLimit: options.bodyLimit, headersTimeout: options.timeout, bodyTimeout: options.timeout, deadline: options.timeout, maxConcurrent: options.maxConcurrent, maxQueued: options.maxQueued },
+      upstreamOptions: {
+        bodyLimit: options.bodyLimit,
+        headersTimeout: options.timeout,
+        bodyTimeout: options.timeout,
+        deadline: options.timeout,
+        maxConcurrent: options.maxConcurrent,
+        maxQueued: options.maxQueued,
+        ...(options.circuitBreaker ? { circuitBreaker: { failures: options.circuitBreaker, windowMs: options.circuitWindow, cooldownMs: options.circuitCooldown, countServerErrors: options.circuitOn5xx ?? false } } : {}),
+      },
     });
   } catch (error) {
     if (!(error instanceof ListenError)) throw error;
@@ -120,7 +137,9 @@ export async function serveCommand(options: ServeOptions, io: CliIo): Promise<nu
   }
   try {
     const gateway = running.gateway;
-    const ready = options.upstreamReadiness ? upstreamReadiness(() => gateway.upstreamUrl) : undefined;
+    const reachable = options.upstreamReadiness ? upstreamReadiness(() => gateway.upstreamUrl) : undefined;
+    const ready = reachable && options.circuitBreaker ? circuitAwareReadiness(reachable, () => gateway.upstreamClient.circuitState) : reachable;
+    if (options.circuitBreaker) metrics.watchCircuits(() => gateway.circuitStates());
     admin = options.adminPort !== undefined ? await listen(createAdminApp(gateway, metrics, state, { token: options.adminToken, ready }), { port: options.adminPort, host: options.adminHost }) : undefined;
   } catch (error) {
     await running.close();
