@@ -155,6 +155,23 @@ describe('api-compat shadow-report', () => {
     expect(report.untested).toEqual(['other']);
   });
 
+  it('counts translations that failed (v2 down) as errors that block, without slowing the client', async () => {
+    const gone = await startRecordingUpstream(() => json({}));
+    const closedUrl = gone.url;
+    await gone.close();
+    const { gateway, admin } = await stack({ ...mapping({ thing: 'shadow' }), upstream: closedUrl });
+    await send(`${gateway.url}/v1/thing/3`, 2);
+    const run = await runCli(['shadow-report', '--admin', admin, '--out', out.dir, '--format', 'json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(await readFile(join(out.dir, 'shadow-shadowed-things', 'latest', 'report.json'), 'utf8')) as CompatReport;
+    const scenario = report.scenarios.find((s) => s.name === 'shadow traffic: thing')!;
+    expect(scenario).toMatchObject({ outcome: 'error', error: '2 of 2 translations of shadowed requests could not be compared (v2 unreachable, or the translation failed)' });
+    const thing = report.endpoints.find((e) => e.id === 'thing')!;
+    expect(thing.verdict).toBe('blocked');
+    expect(thing.components.find((c) => c.name === 'error-rate')).toMatchObject({ value: 0, detail: 'failed (5xx or no answer): gateway 2/2, v1 0/2' });
+    expect(report.run.source).toMatchObject({ exchanges: 2 });
+  });
+
   it('is served as report JSON at GET /shadow/report, behind the admin token', async () => {
     const { gateway, admin } = await stack(mapping(), 'admin-secret');
     await send(`${gateway.url}/v1/thing/2`);
