@@ -60,6 +60,28 @@ function writeRawProblem(socket: Duplex, code: ProblemCode, detail: string, head
 }
 
 /**
+ * The answer node is writing on this socket, if any. `_httpMessage` is node:http's own link from
+ * a socket to its current ServerResponse, the one its default clientError handling consults too
+ * (https://github.com/nodejs/node/blob/v20.x/lib/_http_server.js, socketOnError): reading it here,
+ * only when a client sent something broken, costs well-formed requests nothing.
+ */
+function inFlightAnswer(socket: Duplex): ServerResponse | undefined {
+  const answer = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  return answer && !answer.writableFinished ? answer : undefined;
+}
+
+/** Runs `then` once no answer is in flight on the socket: pipelined answers are attached one after the other. */
+function afterInFlightAnswers(socket: Duplex, then: () => void): void {
+  const answer = inFlightAnswer(socket);
+  if (!answer) {
+    then();
+    return;
+  }
+  // 'close' follows 'finish' and an abort alike; the next queued answer is attached by then.
+  answer.once('close', () => setImmediate(() => (socket.destroyed ? undefined : afterInFlightAnswers(socket, then))));
+}
+
+/**
  * Request targets a gateway serves: origin-form only (RFC 9112 section 3.2.1). The asterisk form
  * (`OPTIONS *`) asks about the server, not a v1 endpoint; the absolute form (`GET http://x/`) is
  * for forward proxies, which a gateway is not. Both get a problem rather than a guess.
@@ -110,9 +132,20 @@ export function listen(handler: FetchHandler, options: ListenOptions = {}): Prom
       socket.destroy();
       return;
     }
-    if (error.code === 'HPE_HEADER_OVERFLOW') writeRawProblem(socket, 'bad-request', 'the request headers are larger than this gateway accepts');
-    else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') writeRawProblem(socket, 'bad-request', 'the request was not received in time');
-    else writeRawProblem(socket, 'bad-request', 'the request is not valid HTTP/1.1');
+    // Bytes after a request that said `Connection: close`: the server must not process them
+    // (RFC 9112 section 9.6, https://www.rfc-editor.org/rfc/rfc9112#section-9.6), and they are
+    // no reason to spoil the answer to that request, which may already have run upstream. They
+    // are read and dropped (not left unread: closing over unread bytes sends a reset, which can
+    // destroy the answer at the client), and node closes the connection once the answer is out.
+    if (error.code === 'HPE_CLOSED_CONNECTION') {
+      if (!inFlightAnswer(socket)) socket.end();
+      return;
+    }
+    const detail =
+      error.code === 'HPE_HEADER_OVERFLOW' ? 'the request headers are larger than this gateway accepts' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'the request was not received in time' : 'the request is not valid HTTP/1.1';
+    // Answers go out in request order (RFC 9112 section 9.3.2): the problem about a broken
+    // pipelined request waits for the answers to the requests before it.
+    afterInFlightAnswers(socket, () => writeRawProblem(socket, 'bad-request', detail));
   });
   return new Promise((resolve, reject) => {
     server.once('error', (error: Error & { code?: string }) => {
