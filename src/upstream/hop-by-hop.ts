@@ -1,14 +1,7 @@
-/**
- * Connection-specific header fields that a proxy must not forward (RFC 9110 section 7.6.1,
- * https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1), plus the pre-standard ones still seen in
- * the wild. Fields named in `Connection` are hop-by-hop too.
- */
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+import { HOP_BY_HOP_FIELDS, RECOMPUTED_FIELDS } from '../core/model/header-fields.js';
 
-/** Also never forwarded: recomputed per hop (length, host) or meaningless across a proxy. */
-const RECOMPUTED = ['content-length', 'host', 'expect', 'http2-settings'];
-
-const NOT_FORWARDED = new Set([...HOP_BY_HOP, ...RECOMPUTED]);
+/** Hop-by-hop fields (RFC 9110 section 7.6.1) and those recomputed per hop: never forwarded. */
+const NOT_FORWARDED = new Set<string>([...HOP_BY_HOP_FIELDS, ...RECOMPUTED_FIELDS]);
 
 /** Runs on every request and response: one pass, and nothing allocated but the result for the usual `Connection` values. */
 export function forwardableHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {

@@ -73,9 +73,11 @@ describe('multi-call endpoints', () => {
   it('gives supporting calls the client\'s headers but not its body headers, and JSON headers for a call body', async () => {
     const withBody = itemEndpoint([{ id: 'audit', v2: 'POST /v2/audit', body: { item: '${params.id}' }, merge: [] }]);
     const { send, sent } = fakeV2({ 'GET /v2/items/7': { body: {} }, 'POST /v2/audit': { status: 201 } });
-    await run(withBody, 'GET /items/7', send, { headers: { authorization: 'Bearer t', 'content-type': 'text/plain', 'content-length': '3' } });
-    expect(sent[1]!.request).toMatchObject({ method: 'POST', path: '/v2/audit', body: { item: '7' }, headers: { authorization: 'Bearer t', 'content-type': 'application/json' } });
+    await run(withBody, 'GET /items/7', send, { headers: { 'x-tenant-id': 't-7', authorization: 'Bearer t', 'content-type': 'text/plain', 'content-length': '3' } });
+    expect(sent[1]!.request).toMatchObject({ method: 'POST', path: '/v2/audit', body: { item: '7' }, headers: { 'x-tenant-id': 't-7', 'content-type': 'application/json' } });
     expect(sent[1]!.request.headers['content-length']).toBeUndefined();
+    // Credentials go to no v2 call unless the mapping's upstreamHeaders allows them.
+    expect(sent.map((entry) => entry.request.headers.authorization)).toEqual([undefined, undefined]);
   });
 
   it('fails with upstream-call-failed when a supporting call does not answer 2xx', async () => {

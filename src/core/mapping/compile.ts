@@ -10,6 +10,7 @@ import { compileCondition, ConditionError, type CompiledCondition, type Conditio
 import { isRecord } from '../transform/path.js';
 import { compilePaging, PagingError, type CompiledPaging } from '../transform/paging.js';
 import { compileCors, compileRender, PolicyError, type RenderPolicy } from './http-policy.js';
+import { compileUpstreamHeaders, DEFAULT_UPSTREAM_HEADERS, type UpstreamHeaderPolicy } from './upstream-header-policy.js';
 import { compileTemplate, templateReferences, TemplateError, type Template } from '../transform/template.js';
 import { compileJoin } from '../transform/join.js';
 import { compileReference, RESERVED_SCOPES, responseScopeOf } from '../transform/reference.js';
@@ -43,6 +44,7 @@ export function compileMapping(document: MappingDocument, options: { resolveFunc
   const errors = (document.errors ?? []).map((rule, i) => compileErrorRule(rule, pointerOf('errors', i), '*', compileSteps, error));
   const render = compilePolicy(() => compileRender(document.render), pointerOf('render'), error) ?? { indent: 0 };
   const cors = compilePolicy(() => compileCors(document.cors), pointerOf('cors'), error);
+  const upstreamHeaders = compilePolicy(() => compileUpstreamHeaders(document.upstreamHeaders), pointerOf('upstreamHeaders'), error) ?? DEFAULT_UPSTREAM_HEADERS;
   const endpoints: CompiledEndpoint[] = [];
   const seenIds = new Map<string, number>();
   document.endpoints.forEach((endpoint, index) => {
@@ -55,6 +57,11 @@ export function compileMapping(document: MappingDocument, options: { resolveFunc
       // The bytes `render:` decides (their spacing, Content-Type and ETag) exist only once the
       // gateway holds the body: such an endpoint cannot stream its answers through untouched.
       if (rendersBody(compiled.render)) compiled.readsResponseBody = true;
+      const policy = compilePolicy(() => compileUpstreamHeaders(endpoint.upstreamHeaders, upstreamHeaders), `${pointer}/upstreamHeaders`, error);
+      if (policy) {
+        compiled.upstreamHeaders = policy;
+        checkHeaderReads(compiled, policy, error);
+      }
     }
     if (compiled) endpoints.push(compiled);
   });
@@ -83,6 +90,20 @@ export function compileMapping(document: MappingDocument, options: { resolveFunc
 
 type ReportError = (pointer: string, message: string) => void;
 type StepCompiler = (steps: StepDocument[] | undefined, pointer: string, direction: Direction, endpointId: string, paging?: CompiledPaging | 'invalid') => CompiledStep[];
+
+/**
+ * A request step (or call) reading `headers.x` sees the v2 request, which holds only the client
+ * headers the policy forwards: a read of one it keeps from v2 would always find nothing.
+ */
+function checkHeaderReads(endpoint: CompiledEndpoint, policy: UpstreamHeaderPolicy, error: ReportError): void {
+  const readers = [...endpoint.request.map((step) => ({ pointer: step.pointer, reads: [...step.reads, ...(step.when?.reads ?? [])] })), ...endpoint.calls.map((call) => ({ pointer: call.pointer, reads: call.reads }))];
+  for (const { pointer, reads } of readers) {
+    const name = reads.map((path) => (path.startsWith('headers.') ? path.slice('headers.'.length).toLowerCase() : undefined)).find((header) => header !== undefined && !policy.forwards(header));
+    if (name) {
+      error(pointer, `this step reads headers.${name}, which upstreamHeaders keeps from v2 requests, so it would always find nothing; read request.headers.${name} (the v1 request as the client sent it), or allow ${name} in upstreamHeaders`);
+    }
+  }
+}
 
 /** Whether a render policy changes the bytes or headers of a 2xx body (anything but compact JSON as v2 sent it). */
 function rendersBody(policy: RenderPolicy): boolean {
@@ -292,6 +313,7 @@ function compileEndpoint(
     calls: calls.filter((call): call is CompiledCall => !!call),
     ...(handler ? { handler } : {}),
     render: { indent: 0 },
+    upstreamHeaders: DEFAULT_UPSTREAM_HEADERS,
     keepsRequestBody,
     readsRequestBody: touchesBody(request) || keepsRequestBody,
     readsResponseBody: touchesBody(response) || calls.length > 0 || handler !== undefined,

@@ -7,6 +7,7 @@ import type { Template } from '../transform/template.js';
 import type { ValuePath } from '../transform/path.js';
 import type { CorsPolicy, RenderPolicy } from './http-policy.js';
 import type { Route } from './route.js';
+import type { UpstreamHeaderPolicy } from './upstream-header-policy.js';
 
 /** A step list compiled for one direction, with where each step came from. */
 export interface CompiledStep extends CompiledOp {
@@ -99,6 +100,8 @@ export interface CompiledEndpoint {
   handler?: { reference: string; run: ExchangeHandler; maxCalls: number };
   /** How the v1 answer's bytes are written (the mapping's `render:`, overridden per endpoint). */
   render: RenderPolicy;
+  /** Which of the client's headers reach v2 (the mapping's `upstreamHeaders:`, overridden per endpoint). */
+  upstreamHeaders: UpstreamHeaderPolicy;
   /** True when something after the request steps reads `request.body`: the v1 body is kept. */
   keepsRequestBody: boolean;
   /** False when no request step touches the body: the gateway may stream it through. */

@@ -74,6 +74,8 @@ export interface EndpointDocument {
   calls?: CallDocument[];
   /** How the v1 answer's bytes are written (src/core/mapping/http-policy.ts). */
   render?: unknown;
+  /** Which client headers reach v2, over the mapping's (src/core/mapping/upstream-header-policy.ts). */
+  upstreamHeaders?: unknown;
   /** Pagination conversion, both ways (src/core/transform/paging.ts). */
   paging?: unknown;
   /** `./module.ts#name`: code that makes the endpoint's v2 calls itself. */
@@ -100,4 +102,6 @@ export interface MappingDocument {
   publicUrl?: string;
   render?: unknown;
   cors?: unknown;
+  /** Which client headers reach v2: `{ allow, deny }`; credentials only when allowed by name. */
+  upstreamHeaders?: unknown;
 }

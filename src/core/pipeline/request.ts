@@ -6,13 +6,16 @@ import type { HttpMessage } from '../model/http-message.js';
 import { runSteps, type TraceEntry } from './trace.js';
 
 /**
- * v1 request -> v2 request for a mapped endpoint: the unmapped-query policy, the request steps,
- * then the v2 method and path. The message is changed in place.
+ * v1 request -> v2 request for a mapped endpoint: the unmapped-query and header policies, the
+ * request steps, then the v2 method and path. The message is changed in place.
  */
 export function translateRequest(endpoint: CompiledEndpoint, request: HttpMessage, trace?: TraceEntry[], context?: ExchangeContext): HttpMessage {
   const route = endpoint.v2;
   if (!route) throw new Error(`endpoint ${endpoint.id} has no v2 route`);
   applyUnmappedQueryPolicy(endpoint, request);
+  // The v2 request starts with only the client headers the policy forwards; whatever a step then
+  // writes (`headers.authorization` from `request.headers.authorization`) is the mapping's word.
+  endpoint.upstreamHeaders.strip(request.headers);
   let message: HttpMessage;
   try {
     message = runSteps(endpoint.request, request, 'request', trace, context) as HttpMessage;
