@@ -27,7 +27,7 @@ import { json, startRecordingUpstream } from './support/recording-upstream.js';
  * The recipes then run against a fake v2 and must answer what the README says they answer.
  */
 
-const EXPECTED_YAML_BLOCKS = 24;
+const EXPECTED_YAML_BLOCKS = 25;
 
 const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -165,6 +165,26 @@ describe('README construct examples behave as their prose says', () => {
     const plain = await app.request('/items');
     expect(plain.headers.get('x-requested-by')).toBe('anonymous');
     expect(v2.received.map((request) => query(request.rawTarget))).toEqual([{ limit: '5' }, { limit: '20' }]);
+  });
+
+  it('upstreamHeaders: credentials only where the mapping says so, deny inherited, steps writing headers', async () => {
+    const table = await recipe('Headers sent to v2 (`upstreamHeaders:`)');
+    const v2 = await v2Server(() => json({ id: 1 }));
+    const app = await gateway(table, v2.url);
+    const client = { authorization: 'Bearer client-token', cookie: 'session=abc', accept: 'application/json', 'user-agent': 'shop/1.0', 'x-tenant-id': 't-7', 'x-debug-trace': 'on', 'x-internal-token': 'i' };
+    expect((await app.request('/orders', { headers: client })).status).toBe(200);
+    const listed = v2.received.at(-1)!.headers;
+    expect(listed).toMatchObject({ authorization: 'Bearer client-token', accept: 'application/json', 'x-tenant-id': 't-7' });
+    for (const name of ['cookie', 'user-agent', 'x-debug-trace', 'x-internal-token']) expect(listed).not.toHaveProperty(name);
+
+    expect((await app.request('/orders/1', { headers: { ...client, 'x-api-key': 'k-123' } })).status).toBe(200);
+    const keyed = v2.received.at(-1)!.headers;
+    expect(keyed.authorization).toBe('Bearer k-123');
+    expect(keyed['user-agent']).toBe('shop/1.0');
+    for (const name of ['x-api-key', 'cookie', 'x-debug-trace', 'x-internal-token']) expect(keyed).not.toHaveProperty(name);
+    // Without an API key the step does not run, and the client's own token stays with the client.
+    expect((await app.request('/orders/1', { headers: client })).status).toBe(200);
+    expect(v2.received.at(-1)!.headers).not.toHaveProperty('authorization');
   });
 
   it('composed calls: waves, an optional call that failed, and a call skipped by its condition', async () => {
