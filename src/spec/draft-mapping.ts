@@ -2,6 +2,7 @@ import { editDistance } from '../core/spelling.js';
 import { detectRenames } from './diff.js';
 import { jsonMedia } from './exchange-check.js';
 import { isRecord, operationName, type Schema, type SpecDocument, type SpecOperation } from './model.js';
+import { isOpen } from './security.js';
 import { alternatives, foldAllOf, joinPath, propertiesOf, typeSignature, typesOf } from './schema-shape.js';
 
 /**
@@ -41,6 +42,7 @@ export function draftMapping(v1: SpecDocument, v2: SpecDocument): Draft {
     '# Every line marked "review" is a guess: check it, then run api-compat diff --mapping and api-compat verify.',
     `name: ${q(`${v1.title || 'v1'} to ${v2.title || 'v2'}`)}`,
     'upstream: "${V2_URL:-http://127.0.0.1:8080}"',
+    ...credentialLines(pairs),
     'endpoints:',
   ];
   for (const pair of pairs) lines.push(...endpointLines(uniqueId(pair.v1), pair));
@@ -50,6 +52,22 @@ export function draftMapping(v1: SpecDocument, v2: SpecDocument): Draft {
     lines.push(`    v1: ${q(operationName(operation))}`, '    removed: { status: 410 }   # review: no v2 operation pairs with it; name a replacement if there is one');
   }
   return { pairs, removed, text: lines.join('\n') + '\n' };
+}
+
+/**
+ * The gateway keeps a client's Authorization and Cookie from v2 unless the mapping says
+ * otherwise. When v2 asks for credentials, the draft says so and leaves the decision to the
+ * reader: whether v2 takes the v1 clients' own credentials is not in either document.
+ */
+function credentialLines(pairs: DraftPair[]): string[] {
+  const secured = pairs.filter((pair) => !isOpen(pair.v2));
+  if (secured.length === 0) return [];
+  const schemes = [...new Set(secured.flatMap((pair) => pair.v2.security.flat().map((entry) => entry.split(':', 1)[0]!)))].sort();
+  return [
+    `# review: v2 asks for credentials (${schemes.join(', ')}) on ${secured.length} of the paired operations. The gateway sends a`,
+    "# client's Authorization and Cookie to v2 only when the mapping says so; if v2 takes the v1 clients' own, uncomment:",
+    '# upstreamHeaders: { allow: ["*", authorization] }',
+  ];
 }
 
 function endpointLines(id: string, pair: DraftPair): string[] {

@@ -50,6 +50,33 @@ describe('api-compat init', () => {
     expect(renamed?.coverage?.status).toBe('covered');
   });
 
+  it('says when v2 asks for credentials, which the gateway forwards only when the mapping says so', async () => {
+    const spec = (title: string, path: string, security: string) =>
+      [
+        'openapi: 3.0.3',
+        `info: { title: ${title}, version: "1" }`,
+        'paths:',
+        `  ${path}:`,
+        '    get:',
+        '      operationId: listItems',
+        `      security: ${security}`,
+        '      responses: { "200": { description: ok } }',
+        'components: { securitySchemes: { bearerAuth: { type: http, scheme: bearer } } }',
+      ].join('\n');
+    const v1 = await workspace.write('secured-v1.yaml', spec('shop', '/items', '[]'));
+    const v2 = await workspace.write('secured-v2.yaml', spec('shop', '/v2/items', '[{ bearerAuth: [] }]'));
+    const out = `${workspace.dir}/secured-draft.yaml`;
+    expect((await runCli(['init', '--v1-spec', v1, '--v2-spec', v2, '--out', out])).code).toBe(0);
+    const text = await readFile(out, 'utf8');
+    expect(text).toContain('# review: v2 asks for credentials (bearerAuth) on 1 of the paired operations.');
+    expect((await runCli(['lint', out])).code).toBe(0);
+    // The commented line is a valid policy once uncommented.
+    const uncommented = await workspace.write('secured-uncommented.yaml', text.replace('# upstreamHeaders:', 'upstreamHeaders:'));
+    const lint = await runCli(['lint', uncommented]);
+    expect(lint.stderr).toBe('');
+    expect(lint.code).toBe(0);
+  });
+
   it('exits 2 when a document cannot be read', async () => {
     const run = await runCli(['init', '--v1-spec', 'missing.yaml', '--v2-spec', 'examples/knowledge/openapi-v2.yaml']);
     expect(run.code).toBe(2);
