@@ -137,6 +137,29 @@ describe('upstreamHeaders', () => {
     expect(overridden.headers).not.toHaveProperty('x-debug-trace');
   });
 
+  it('supporting calls carry what the policy let through, credentials included when allowed', async () => {
+    const gateway = await gatewayFor({
+      endpoints: [
+        {
+          id: 'with-owner',
+          v1: 'GET /v1/orders/{id}',
+          v2: 'GET /v2/orders/{id}',
+          upstreamHeaders: { allow: ['accept', 'authorization'] },
+          calls: [{ id: 'owner', v2: 'GET /v2/orders/{id}/owner', merge: [{ from: 'body.side', to: 'body.owner_side' }] }],
+        },
+      ],
+    });
+    const before = v2.received.length;
+    const response = await fetch(`${gateway.url}/v1/orders/5`, { headers: CLIENT_HEADERS });
+    expect(await response.json()).toEqual({ side: 'v2', owner_side: 'v2' });
+    const calls = v2.received.slice(before);
+    expect(calls.map((request) => request.rawTarget).sort()).toEqual(['/v2/orders/5', '/v2/orders/5/owner']);
+    for (const call of calls) {
+      expect(call.headers).toMatchObject({ authorization: 'Bearer client-token', accept: 'application/json', 'x-request-id': 'req-77' });
+      for (const name of ['cookie', 'user-agent', 'x-tenant-id']) expect(call.headers).not.toHaveProperty(name);
+    }
+  });
+
   it('a hot reload switches the policy for the next request', async () => {
     const gateway = await gatewayFor({ endpoints: [ECHO] });
     expect((await sent(gateway, '/v1/echo')).headers).not.toHaveProperty('authorization');
