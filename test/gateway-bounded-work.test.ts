@@ -1,11 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileMapping } from '../src/core/mapping/compile.js';
 import type { MappingDocument } from '../src/core/model/mapping.js';
+import { loadMappingFile } from '../src/io/load-mapping.js';
 import { startGateway, type RunningGateway } from '../src/server/gateway.js';
 import { listen, type ListeningServer } from '../src/server/listen.js';
 import { sendBody } from './support/raw-http.js';
+import { json, startRecordingUpstream } from './support/recording-upstream.js';
 
 /*
  * Bounded work per request, over real sockets: a hostile body costs the gateway a refusal, not a
@@ -78,6 +81,22 @@ describe('bodies an endpoint cannot translate are refused before they are read',
     const answer = await sendBody(gateway.url, 'POST', '/v1/items', jsonHeaders, Buffer.from(body));
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'request-body-too-complex', limit });
+  });
+
+  it('answers in v1\'s error shape where the mapping says gatewayErrors: v1 (the catalog)', async () => {
+    const catalogUpstream = await startRecordingUpstream(() => json({ data: {} }));
+    const { table: catalog } = await loadMappingFile(fileURLToPath(new URL('../mappings/catalog.yaml', import.meta.url)), { env: { V2_URL: catalogUpstream.url, V1_URL: '' } });
+    const catalogGateway = await startGateway({ table: catalog });
+    try {
+      const answer = await sendBody(catalogGateway.url, 'POST', '/products/17/reviews', jsonHeaders, Buffer.from(deepJson(5_000)));
+      expect(answer.status).toBe(400);
+      expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(JSON.parse(answer.body)).toEqual({ error: expect.stringContaining('nesting'), status: 400 });
+      expect(catalogUpstream.received).toHaveLength(0);
+    } finally {
+      await catalogGateway.close();
+      await catalogUpstream.close();
+    }
   });
 
   it('still translates an ordinary body', async () => {
