@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleServices, type ExampleServices } from '../examples/knowledge/start.js';
@@ -138,6 +138,97 @@ describe('serve in production', () => {
     expect(await running).toBe(0);
   });
 });
+
+/** Starts `serve` in this process and waits for its "gateway listening" line. */
+async function serveInProcess(args: string[]) {
+  const terminal = memoryIo({ env: {} });
+  const exit = main(['serve', '--mapping', KNOWLEDGE_MAPPING, '--port', '0', '--no-watch', ...args], terminal.io);
+  const lines = () =>
+    terminal.output.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const until = Date.now() + 10_000;
+  let listening: Record<string, unknown> | undefined;
+  while (!(listening = lines().find((line) => line.msg === 'gateway listening'))) {
+    if (Date.now() > until) throw new Error(`the gateway did not start: ${terminal.output.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return {
+    listening: listening as { url: string; admin?: string },
+    lines,
+    stop: async () => {
+      terminal.stop();
+      return exit;
+    },
+  };
+}
+
+/** Whether a TCP connection to host:port is accepted. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('what serve exposes and logs', () => {
+  it('with --host 0.0.0.0 publishes the traffic port only: the admin port stays on 127.0.0.1', async () => {
+    const served = await serveInProcess(['--host', '0.0.0.0', '--admin-port', '0', '--upstream', services.v2.url]);
+    try {
+      const traffic = Number(new URL(served.listening.url).port);
+      const admin = new URL(served.listening.admin!);
+      expect(new URL(served.listening.url).hostname).toBe('0.0.0.0');
+      expect(admin.hostname).toBe('127.0.0.1');
+      // 127.0.0.2 is this machine too, but not the address 127.0.0.1: a socket bound to all
+      // addresses accepts there, one bound to 127.0.0.1 alone refuses.
+      expect(await accepts('127.0.0.2', traffic)).toBe(true);
+      expect(await accepts('127.0.0.2', Number(admin.port))).toBe(false);
+      expect(await accepts('127.0.0.1', Number(admin.port))).toBe(true);
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+  });
+
+  it('--log-level warn keeps the failures (with the upstream the client is not told) and drops the rest', async () => {
+    // At warn even the "gateway listening" line is dropped, so the port is chosen here.
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const port = (free.address() as { port: number }).port;
+    await new Promise((resolve) => free.close(resolve));
+    const terminal = memoryIo({ env: {} });
+    const exit = main(['serve', '--mapping', KNOWLEDGE_MAPPING, '--port', String(port), '--no-watch', '--log-level', 'warn', '--upstream', 'http://127.0.0.1:9'], terminal.io);
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      const until = Date.now() + 10_000;
+      while (!(await accepts('127.0.0.1', port))) {
+        if (Date.now() > until) throw new Error(`the gateway did not start: ${terminal.output.stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const failed = await fetch(`${url}/tasks/1`);
+      expect(failed.status).toBe(502);
+      expect(await failed.text()).not.toContain('127.0.0.1:9');
+      const notFound = await fetch(`${url}/nowhere`);
+      expect(notFound.status).toBe(404);
+      await notFound.arrayBuffer();
+      const lines = () =>
+        terminal.output.stderr
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+      while (!lines().some((line) => line.msg === 'request') && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(lines()).toEqual([expect.objectContaining({ level: 'warn', msg: 'request', path: '/tasks/1', status: 502, problem: 'upstream-unreachable', upstream: 'http://127.0.0.1:9' })]);
+    } finally {
+      terminal.stop();
+      expect(await exit).toBe(0);
+    }
+  });
+});
+
 
 describe('rolling an endpoint back', () => {
   it('to legacy by one edit of the mapping: within a second, with no request dropped', async () => {

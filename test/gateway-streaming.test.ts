@@ -155,7 +155,9 @@ interface Answer {
 /** A request whose body is streamed from `body` and whose answer is counted and hashed, never kept. */
 function send(url: string, method: string, path: string, body?: GeneratedBody, headers: Record<string, string | number> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
+    let answered = false;
     const outgoing = request(`${url}${path}`, { method, headers }, (response) => {
+      answered = true;
       const sentWhenAnswered = body?.produced();
       // An upload held back until now gets going again (an answer that waited for it never comes).
       body?.release?.();
@@ -170,8 +172,12 @@ function send(url: string, method: string, path: string, body?: GeneratedBody, h
       response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, bytes, digest: hash.digest('hex'), head, sentWhenAnswered }));
       response.on('error', reject);
     });
-    // Once the gateway has answered it may stop reading and close: a failed upload is expected then.
-    outgoing.on('error', (error) => (outgoing.writableFinished ? undefined : reject(error)));
+    // Once the gateway has answered it may stop reading and close: a failed upload is expected
+    // then. The answer may still be in the socket's buffer when the write fails: give it a moment.
+    outgoing.on('error', (error) => {
+      if (outgoing.writableFinished) return;
+      setTimeout(() => (answered ? undefined : reject(error)), 200);
+    });
     if (body) {
       body.on('error', () => {});
       body.pipe(outgoing);

@@ -22,7 +22,10 @@ export function requestUrl(table: CompiledTable, v1: IncomingV1): string {
   }
   const host = v1.headers.host;
   if (typeof host === 'string' && HOST.test(host)) {
-    const scheme = v1.incoming && 'encrypted' in v1.incoming.socket ? 'https' : v1.incoming ? 'http' : new URL(v1.request.url).protocol.slice(0, -1);
+    // node sets the socket to null once the request stream is destroyed, as it is when the
+    // gateway refuses a body part-way through reading it.
+    const socket = v1.incoming?.socket;
+    const scheme = socket && 'encrypted' in socket ? 'https' : v1.incoming ? 'http' : new URL(v1.request.url).protocol.slice(0, -1);
     return `${scheme}://${host}${path}${search}`;
   }
   const url = new URL(v1.request.url);

@@ -7,8 +7,12 @@ export interface RawAnswer {
   body: string;
 }
 
-/** Writes `bytes` on a fresh loopback connection and returns everything read until the server closes it. */
-export function rawExchange(port: number, bytes: string, timeoutMs = 5_000): Promise<string> {
+/**
+ * Writes `bytes` on a fresh loopback connection and returns everything read until the server
+ * closes it (or `timeoutMs` passes). With `firstAnswerOnly`, it stops as soon as one whole answer
+ * with a Content-Length has arrived, rather than waiting for a kept-alive connection to close.
+ */
+export function rawExchange(port: number, bytes: string, timeoutMs = 5_000, options: { firstAnswerOnly?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -16,7 +20,14 @@ export function rawExchange(port: number, bytes: string, timeoutMs = 5_000): Pro
       socket.destroy();
       resolve(Buffer.concat(chunks).toString('latin1'));
     }, timeoutMs);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (options.firstAnswerOnly && holdsWholeAnswer(Buffer.concat(chunks).toString('latin1'))) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(Buffer.concat(chunks).toString('latin1'));
+      }
+    });
     socket.on('error', (error) => {
       clearTimeout(timer);
       if (chunks.length) resolve(Buffer.concat(chunks).toString('latin1'));
@@ -28,6 +39,14 @@ export function rawExchange(port: number, bytes: string, timeoutMs = 5_000): Pro
     });
     socket.write(bytes, 'latin1');
   });
+}
+
+/** Whether `text` starts with a complete answer whose body length its Content-Length gives. */
+function holdsWholeAnswer(text: string): boolean {
+  const end = text.indexOf('\r\n\r\n');
+  if (end < 0) return false;
+  const length = /\r\ncontent-length:\s*(\d+)/i.exec(text.slice(0, end + 2))?.[1];
+  return length !== undefined && Buffer.byteLength(text.slice(end + 4), 'latin1') >= Number(length);
 }
 
 /** Splits a raw HTTP/1.1 answer into status, lower-case headers and body. */

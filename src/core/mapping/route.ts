@@ -89,6 +89,26 @@ export class UnsafePathParameter extends Error {
 }
 
 /**
+ * The first segment of a concrete path that would climb or split once an upstream decodes it
+ * (`.`, `..`, an encoded `/` or `\`; RFC 3986 section 5.2.4 removes dot-segments), if any. For
+ * paths the gateway did not build from a route itself: those a handler sends.
+ */
+export function climbingSegment(path: string): string | undefined {
+  const end = path.search(/[?#]/);
+  for (const segment of (end < 0 ? path : path.slice(0, end)).split('/')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      // Not valid percent-encoding: an upstream cannot decode it into a dot-segment either.
+      continue;
+    }
+    if (decoded === '.' || decoded === '..' || /[/\\]/.test(decoded)) return segment;
+  }
+  return undefined;
+}
+
+/**
  * Builds a concrete path from a route and its params. Each value is percent-encoded as one
  * segment (RFC 3986 section 3.3), and values that could climb or split segments once an upstream
  * decodes them (`.`, `..`, `/`, `\`) are refused outright, so a v1 parameter can only ever

@@ -1,5 +1,6 @@
 import { CompatError } from '../errors.js';
 import type { CompiledCall, CompiledEndpoint, CompiledTable } from '../mapping/compiled.js';
+import { climbingSegment } from '../mapping/route.js';
 import { newContext, snapshotRequest, type ExchangeContext } from '../model/exchange-context.js';
 import { emptyMessage, isSuccessStatus, type HttpMessage } from '../model/http-message.js';
 import type { SendUpstream } from '../ports.js';
@@ -61,6 +62,12 @@ function handlerSend(endpoint: CompiledEndpoint, v2Request: HttpMessage, context
       calls += 1;
       if (calls > handler.maxCalls) {
         return Promise.reject(new CompatError('too-many-calls', `handler ${handler.reference} of endpoint "${endpoint.id}" made more than ${handler.maxCalls} v2 calls`, { endpoint: endpoint.id, limit: handler.maxCalls }));
+      }
+      // A handler builds its paths itself, often from v2's data: a value such as ".." would
+      // make it call another v2 route than the one it names.
+      const climbing = climbingSegment(request.path);
+      if (climbing !== undefined) {
+        return Promise.reject(new CompatError('handler-failed', `handler ${handler.reference} of endpoint "${endpoint.id}" sent a path whose segment "${climbing}" would leave its place once decoded`, { endpoint: endpoint.id }));
       }
       const outgoing = emptyMessage({ ...request, headers: { ...v2Request.headers, ...request.headers } });
       upstreamRequests.push({ call: `handler#${calls}`, request: outgoing });
