@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
@@ -70,6 +71,41 @@ describe('bodies an endpoint cannot translate are refused before they are read',
     expect(answer.headers['content-type']).toBe('application/problem+json');
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'unsupported-media-type', status: 415 });
     expect(received.length).toBe(before);
+  });
+
+  it('stops reading a refused body the client goes on sending: the answer arrives, then the connection closes', async () => {
+    // An 8 GiB text/plain upload on a raw connection (more than loopback carries in the time
+    // allowed): after the 415 the gateway discards what arrives for a bounded time (0.5 s,
+    // @hono/node-server's drain) and then closes, rather than reading the whole body until
+    // node's five-minute request timeout.
+    const declared = 8 * 1024 * MiB;
+    const socket = connect(Number(new URL(gateway.url).port), '127.0.0.1');
+    let answer = '';
+    let sent = 0;
+    let answeredAt = 0;
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('latin1');
+      answeredAt ||= performance.now();
+    });
+    socket.on('error', () => undefined);
+    // Not events.once: it would reject on the EPIPE the client gets for writing past the close.
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.write(`POST /v1/items HTTP/1.1\r\nHost: gateway\r\nContent-Type: text/plain\r\nContent-Length: ${declared}\r\n\r\n`);
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const pump = () => {
+      while (sent < declared && !socket.destroyed) {
+        sent += chunk.length;
+        if (!socket.write(chunk)) return void socket.once('drain', pump);
+      }
+    };
+    pump();
+    const giveUp = setTimeout(() => socket.destroy(), 20_000);
+    await closed;
+    const closedAfterAnswer = performance.now() - answeredAt;
+    clearTimeout(giveUp);
+    expect(answer).toMatch(/^HTTP\/1\.1 415 /);
+    expect(sent).toBeLessThan(declared);
+    expect(closedAfterAnswer).toBeLessThan(5_000);
   });
 
   it.each([
