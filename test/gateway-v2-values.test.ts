@@ -58,9 +58,9 @@ describe('ids from v2 cannot steer the gateway to another v2 route', () => {
     expect(answer.sent).toEqual(['/v2/reviews/1']);
   });
 
-  it.each(['..', 'a/b'])('a composed call (GET /products/{id}?expand=vendor) does not call v2 with the vendor id %j', async (id) => {
+  it.each(['..', 'a/b'])('a composed call (GET /products/{id}?expand=vendor) does not call v2 with the vendor id %j, and blames v2 (502)', async (id) => {
     const answer = await ask('/products/1?expand=vendor', id);
-    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBe(502);
     expect(answer.sent).toEqual(['/v2/products/1']);
   });
 });

@@ -257,5 +257,22 @@ function buildCallRequest(call: CompiledCall, v2Request: HttpMessage, context: E
   delete headers['content-length'];
   const body = call.body?.(v2Request, context);
   if (body !== undefined) headers['content-type'] = 'application/json';
-  return emptyMessage({ method: call.route.method, path: buildPath(call.route, params), params, query, headers, body });
+  return emptyMessage({ method: call.route.method, path: callPath(call, params), params, query, headers, body });
+}
+
+/**
+ * A call that reads v2's answers (`main.…`, another call, a list from v2) gets its path values
+ * from v2: one that would climb or split a segment (`..`, `a/b`) is v2's fault, a 502, not the
+ * client's 400.
+ */
+function callPath(call: CompiledCall, params: Record<string, string>): string {
+  try {
+    return buildPath(call.route, params);
+  } catch (error) {
+    const fromV2 = call.afterMain || call.after.length > 0 || (call.forEach !== undefined && !call.forEach.fromRequest);
+    if (fromV2 && error instanceof CompatError && error.code === 'invalid-path-parameter') {
+      throw new CompatError('response-not-translatable', `supporting call "${call.id}": a path value from v2's answer would change which v2 route is called (${error.message})`, error.extensions);
+    }
+    throw error;
+  }
 }
