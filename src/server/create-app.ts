@@ -15,6 +15,7 @@ import { translateRequest } from '../core/pipeline/request.js';
 import { translateResponse } from '../core/pipeline/response.js';
 import { decodeBody } from '../upstream/content-encoding.js';
 import { parseBody, queryString, readLimited, serializeBody, type UpstreamClient } from '../upstream/upstream-client.js';
+import type { CancelSignal } from '../upstream/cancel-signal.js';
 import { toUpstreamProblem } from '../upstream/upstream-errors.js';
 import { lifecycleHeaders } from './lifecycle-headers.js';
 import { createRequestGuard } from './limits.js';
@@ -213,7 +214,7 @@ function mappedEndpoint(table: CompiledTable, endpoint: CompiledEndpoint, upstre
   const hasParams = endpoint.v1.params.length > 0;
   return async (v1, extra, c) => {
     // The client's signal: a client that goes away cancels its v2 calls.
-    let signal: AbortSignal | undefined;
+    let signal: CancelSignal | undefined;
     const send = (request: HttpMessage, call: { call: string }) => upstream.send(request, { signal: (signal ??= clientGoneSignal(v1)), jsonRequired: call.call !== 'main' || endpoint.readsResponseBody });
     const headers = upstreamHeaders(v1);
     const params = hasParams ? (c.req.param() as Record<string, string>) : {};

@@ -1,4 +1,5 @@
 import { CompatError } from '../core/errors.js';
+import type { CancelSignal } from './cancel-signal.js';
 
 /**
  * At most `limit` exchanges with one upstream at a time, and at most `queueLimit` waiting for a
@@ -23,7 +24,7 @@ export class ConcurrencyGate {
   }
 
   /** Resolves with a release function once a slot is free; throws 503 when the queue is full. */
-  acquire(signal?: AbortSignal): Promise<() => void> | (() => void) {
+  acquire(signal?: CancelSignal): Promise<() => void> | (() => void) {
     if (this.active < this.limit) {
       this.active++;
       return this.releaser();

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { CompatError } from '../core/errors.js';
 import { isJsonMediaType, type HttpMessage } from '../core/model/http-message.js';
+import type { CancelSignal } from './cancel-signal.js';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import { DEFAULT_JSON_LIMITS, JsonLimitError, JsonLimitScanner, type JsonLimits } from './json-limits.js';
@@ -51,7 +52,7 @@ export const DEFAULT_UPSTREAM_OPTIONS: UpstreamOptions = {
 
 /** Per exchange: the client's signal (it went away: stop), and whether a 2xx must be JSON. */
 export interface SendOptions {
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** The answer's body is translated: a 2xx that is not JSON cannot be, and is a 502. */
   jsonRequired?: boolean;
 }
@@ -123,8 +124,9 @@ export class UpstreamClient {
    * Sends a request and returns the response with its body still streaming. The concurrency
    * slot is held until the body has been read or dropped.
    */
-  async stream(method: string, pathAndQuery: string, headers: Record<string, string | string[]>, body: OutgoingBody, signal?: AbortSignal): Promise<StreamedResponse> {
-    const options = { origin: this.origin, method: method as Dispatcher.HttpMethod, path: this.basePath + pathAndQuery, headers, body, signal };
+  async stream(method: string, pathAndQuery: string, headers: Record<string, string | string[]>, body: OutgoingBody, signal?: CancelSignal): Promise<StreamedResponse> {
+    // undici listens on any object with addEventListener and removeEventListener, as on an AbortSignal.
+    const options = { origin: this.origin, method: method as Dispatcher.HttpMethod, path: this.basePath + pathAndQuery, headers, body, signal: signal as AbortSignal | undefined };
     const probe = this.breaker ? this.breaker.admit() : false;
     let release: () => void;
     try {
@@ -153,7 +155,7 @@ export class UpstreamClient {
    * the deadline) straight from the connection: no body stream is built for a body that is read
    * at once anyway. JSON answers are checked against the shape limits chunk by chunk.
    */
-  read(method: string, pathAndQuery: string, headers: Record<string, string | string[]>, body: string | Uint8Array | null, signal?: AbortSignal): Promise<BufferedResponse> {
+  read(method: string, pathAndQuery: string, headers: Record<string, string | string[]>, body: string | Uint8Array | null, signal?: CancelSignal): Promise<BufferedResponse> {
     const options = { origin: this.origin, method: method as Dispatcher.HttpMethod, path: this.basePath + pathAndQuery, headers, body };
     // Without a breaker (the default) the exchange costs one branch more, no extra promise.
     if (this.breaker) return this.judged(this.breaker, () => this.readAdmitted(options, method, body, signal));
@@ -173,7 +175,7 @@ export class UpstreamClient {
     }
   }
 
-  private async readAdmitted(options: Dispatcher.DispatchOptions, method: string, body: string | Uint8Array | null, signal: AbortSignal | undefined): Promise<BufferedResponse> {
+  private async readAdmitted(options: Dispatcher.DispatchOptions, method: string, body: string | Uint8Array | null, signal: CancelSignal | undefined): Promise<BufferedResponse> {
     const release = await this.acquire(signal);
     try {
       return await this.withRetries(method, body, signal, () => new Promise<BufferedResponse>((resolve, reject) => {
@@ -194,7 +196,7 @@ export class UpstreamClient {
     }
   }
 
-  private async acquire(signal: AbortSignal | undefined): Promise<() => void> {
+  private async acquire(signal: CancelSignal | undefined): Promise<() => void> {
     if (signal?.aborted) throw clientGone();
     try {
       return await this.gate.acquire(signal);
@@ -205,7 +207,7 @@ export class UpstreamClient {
   }
 
   /** Retries idempotent requests whose body can be sent again, on connection failures only. */
-  private async withRetries<T>(method: string, body: OutgoingBody, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
+  private async withRetries<T>(method: string, body: OutgoingBody, signal: CancelSignal | undefined, attempt: () => Promise<T>): Promise<T> {
     // A streamed body can be read only once, so only replayable requests are retried.
     const retryable = IDEMPOTENT.has(method) && (body === null || typeof body === 'string' || body instanceof Uint8Array);
     for (let tries = 0; ; tries++) {
