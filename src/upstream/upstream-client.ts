@@ -5,6 +5,7 @@ import { isJsonMediaType, type HttpMessage } from '../core/model/http-message.js
 import type { CancelSignal } from './cancel-signal.js';
 import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
+import { Deadlines } from './deadlines.js';
 import { DEFAULT_JSON_LIMITS, JsonLimitError, JsonLimitScanner, type JsonLimits } from './json-limits.js';
 import type { MemoryBudget } from './memory-budget.js';
 import { isRetryableConnectionFailure, toUpstreamProblem, upstreamFailure } from './upstream-errors.js';
@@ -86,6 +87,7 @@ export class UpstreamClient {
   private readonly options: UpstreamOptions;
   private readonly gate: ConcurrencyGate;
   private readonly breaker?: CircuitBreaker;
+  private readonly deadlines: Deadlines;
 
   constructor(baseUrl: string, options: Partial<UpstreamOptions> = {}) {
     const url = new URL(baseUrl);
@@ -94,6 +96,7 @@ export class UpstreamClient {
     this.options = { ...DEFAULT_UPSTREAM_OPTIONS, ...options };
     this.gate = new ConcurrencyGate(this.options.maxConcurrent, this.options.maxQueued);
     if (this.options.circuitBreaker) this.breaker = new CircuitBreaker(this.options.circuitBreaker);
+    this.deadlines = new Deadlines(this.options.deadline);
     this.dispatcher =
       options.dispatcher ??
       new Pool(this.origin, {
@@ -182,11 +185,11 @@ export class UpstreamClient {
         const handler = new BufferingHandler(this.options, this.origin, resolve, reject);
         // RFC 9110 has no total-time limit; undici's header and body timeouts restart on every
         // byte, so an upstream trickling one byte at a time would hold the exchange for ever.
-        const deadline = setTimeout(() => handler.abort(Object.assign(new Error(`no complete answer within ${this.options.deadline} ms`), { code: 'UND_ERR_BODY_TIMEOUT' })), this.options.deadline);
+        const deadline = this.deadlines.start(() => handler.abort(Object.assign(new Error(`no complete answer within ${this.options.deadline} ms`), { code: 'UND_ERR_BODY_TIMEOUT' })));
         const onClientGone = () => handler.abort(clientGone());
         signal?.addEventListener('abort', onClientGone, { once: true });
         handler.onSettled = () => {
-          clearTimeout(deadline);
+          deadline.clear();
           signal?.removeEventListener('abort', onClientGone);
         };
         this.dispatcher.dispatch(options, handler);
