@@ -22,6 +22,7 @@ errors:
   - when: { status: ">=400" }
     response:
       - set: { path: body, value: { error: "\${body.detail}" } }
+      - set: { path: headers.x-v1-request, value: "\${request.method} \${request.path} id=\${request.params.id} q=\${request.query.q} v2=\${v2request.path}" }
 `;
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -54,6 +55,14 @@ describe('error answers on a streamed endpoint', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('content-encoding')).toBeNull();
     expect(await response.json()).toEqual({ error: 'file 7 not found' });
+  });
+
+  it('lets error rules read the v1 request as received and the v2 request', async () => {
+    const app = await gatewayFor(() => new Response(JSON.stringify({ detail: 'gone' }), { status: 410, headers: { 'content-type': 'application/problem+json' } }));
+    const response = await app.request('/v1/files/7?q=x');
+    expect(response.status).toBe(410);
+    expect(response.headers.get('x-v1-request')).toBe('GET /v1/files/7 id=7 q=x v2=/v2/files/7');
+    expect(await response.json()).toEqual({ error: 'gone' });
   });
 
   it('answers 504 upstream-timeout when the error body stalls', async () => {

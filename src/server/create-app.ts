@@ -226,9 +226,15 @@ function mappedEndpoint(table: CompiledTable, endpoint: CompiledEndpoint, upstre
 }
 
 async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, upstream: UpstreamClient, v1: IncomingV1, message: HttpMessage, extra: GatewayHeaders): Promise<Response> {
-  const context = newContext(endpoint.id, snapshotRequest(message, requestUrl(table, v1), false));
+  // The context (a frozen copy of the request as received) is built for steps that may read it.
+  // Without steps, a plain passthrough, only error rules could, so it waits for an error answer.
+  // The URL is read now: once v2 has answered, the client's socket may be gone.
+  const url = requestUrl(table, v1);
+  const contextOf = (received: HttpMessage) => newContext(endpoint.id, snapshotRequest(received, url, false));
+  const hasSteps = endpoint.request.length > 0 || endpoint.response.length > 0;
+  let context = hasSteps ? contextOf(message) : undefined;
   const v2 = translateRequest(endpoint, message, v1.trace, context);
-  context.v2Request = v2;
+  if (context) context.v2Request = v2;
   const { headers } = serializeBody(undefined, v2.headers);
   const contentType = v1.headers['content-type'];
   const contentLength = v1.headers['content-length'];
@@ -239,6 +245,11 @@ async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, u
     // Steps here touch only status and headers (the endpoint reads no body), so the body can flow.
     const translated = translateResponse(table, endpoint, { method: '', path: '', params: {}, query: {}, headers: answer.headers, status: answer.status, body: undefined }, v1.trace, context);
     return streamedResponse(v1, translated.status, translated.headers, answer.body, extra, { headersAsReceived: endpoint.response.length === 0, dropCors: table.cors !== undefined });
+  }
+  if (!context) {
+    // No step ran, so the request's headers and parameters are as received; its URL is read again.
+    context = contextOf(v1Message(v1, message.headers, message.params, undefined));
+    context.v2Request = v2;
   }
   const answerType = answer.headers['content-type'];
   const received = await readLimited(answer.body, upstream.bodyLimit, upstream.origin).catch((error: unknown) => {
