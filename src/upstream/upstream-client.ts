@@ -199,14 +199,15 @@ export class UpstreamClient {
     }
   }
 
-  private async acquire(signal: CancelSignal | undefined): Promise<() => void> {
+  /** A free slot is taken at once, without a promise; callers await either. Throws 503 when the queue is full. */
+  private acquire(signal: CancelSignal | undefined): (() => void) | Promise<() => void> {
     if (signal?.aborted) throw clientGone();
-    try {
-      return await this.gate.acquire(signal);
-    } catch (error) {
+    const slot = this.gate.acquire(signal);
+    if (typeof slot === 'function') return slot;
+    return slot.catch((error: unknown) => {
       if (signal?.aborted) throw clientGone();
       throw error;
-    }
+    });
   }
 
   /** Retries idempotent requests whose body can be sent again, on connection failures only. */
