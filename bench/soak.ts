@@ -104,13 +104,21 @@ async function main(): Promise<number> {
   const started = performance.now();
   const endAt = started + SECONDS * 1_000;
 
-  // A restart of v2 every 15 s: down for 500 ms, connections refused and open ones cut.
+  // A restart of v2 every 15 s: down for 500 ms, connections refused and open ones cut. A
+  // restart still pending when the run ends is called off: its server would keep the soak from
+  // exiting.
+  let restarting: NodeJS.Timeout | undefined;
+  let finished = false;
   const restarts = setInterval(() => {
     faults.refused++;
     (upstream as Server & { dropAll?: () => void }).dropAll?.();
     upstream.close();
-    setTimeout(() => {
-      void startFaultyUpstream(upstreamPort).then((next) => (upstream = next));
+    restarting = setTimeout(() => {
+      restarting = undefined;
+      void startFaultyUpstream(upstreamPort).then((next) => {
+        upstream = next;
+        if (finished) next.close();
+      });
     }, 500);
   }, 15_000);
 
@@ -151,9 +159,12 @@ async function main(): Promise<number> {
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, index) => worker(index)));
   clearTimeout(warmup);
   clearInterval(restarts);
+  clearTimeout(restarting);
+  finished = true;
   const rssEnd = (await gateway.usage()).rssBytes;
   await gateway.stop();
   agent.destroy();
+  (upstream as Server & { dropAll?: () => void }).dropAll?.();
   upstream.close();
 
   const p99Ms = histogram.getValueAtPercentile(99) / 1_000;
