@@ -81,6 +81,19 @@ describe('api-compat serve', () => {
     await gateway.exit;
   });
 
+  it('logs how many upstream calls each answer took', async () => {
+    const gateway = await serve(['--mapping', KNOWLEDGE_MAPPING, '--no-watch', '--log-level', 'info']);
+    expect((await call(gateway.url, 'GET', '/api/v1/knowledge/1')).status).toBe(200);
+    expect((await call(gateway.url, 'GET', '/tasks/3')).status).toBe(200);
+    expect((await call(gateway.url, 'GET', '/nowhere')).status).toBe(404);
+    const requests = () => gateway.terminal.output.stderr.split('\n').filter((line) => line.includes('"msg":"request"')).map((line) => JSON.parse(line) as { path: string; upstreamCalls: number });
+    await waitFor(() => (requests().length === 3 ? true : undefined), 'three access-log lines');
+    // get-knowledge makes its main call and the related one; a 404 the gateway answers makes none.
+    expect(requests().map(({ path, upstreamCalls }) => [path, upstreamCalls])).toEqual([['/api/v1/knowledge/1', 2], ['/tasks/3', 1], ['/nowhere', 0]]);
+    gateway.terminal.stop();
+    await gateway.exit;
+  });
+
   it('passes unmapped routes to --legacy', async () => {
     const gateway = await serve(['--mapping', KNOWLEDGE_MAPPING, '--legacy', services.v1.url, '--no-watch']);
     const answer = await call(gateway.url, 'GET', '/not-mapped?x=1');

@@ -61,7 +61,7 @@ export function redactTarget(target: string): string {
 
 /**
  * One access-log line per request: request id, method, path, endpoint, client, status,
- * duration and, for a gateway problem, its code and (here only, never to the client) the
+ * duration, the number of upstream calls made and, for a gateway problem, its code and (here only, never to the client) the
  * upstream it concerned.
  */
 export function accessLogObserver(logger: Logger): GatewayObserver {
@@ -76,6 +76,7 @@ export function accessLogObserver(logger: Logger): GatewayObserver {
         client: observation.client,
         status: observation.status,
         ms: Math.round(observation.seconds * 1e5) / 100,
+        upstreamCalls: observation.upstreamCalls,
       };
       if (observation.problem) {
         fields.problem = observation.problem;

@@ -96,7 +96,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
       }
       const status = response === ALREADY_WRITTEN ? v1.writtenStatus! : response.status;
       const { path, search } = splitUrl(v1.request.url);
-      observer.exchange({ endpoint: v1.endpoint, client: clientOf(v1.headers, clientHeader), status, seconds: (performance.now() - started) / 1000, problem, failure, requestId: v1.requestId, method: v1.request.method, path, search });
+      observer.exchange({ endpoint: v1.endpoint, client: clientOf(v1.headers, clientHeader), status, seconds: (performance.now() - started) / 1000, problem, failure, requestId: v1.requestId, method: v1.request.method, path, search, upstreamCalls: v1.upstreamCalls });
       return response;
     };
 
@@ -215,7 +215,10 @@ function mappedEndpoint(table: CompiledTable, endpoint: CompiledEndpoint, upstre
   return async (v1, extra, c) => {
     // The client's signal: a client that goes away cancels its v2 calls.
     let signal: CancelSignal | undefined;
-    const send = (request: HttpMessage, call: { call: string }) => upstream.send(request, { signal: (signal ??= clientGoneSignal(v1)), jsonRequired: call.call !== 'main' || endpoint.readsResponseBody });
+    const send = (request: HttpMessage, call: { call: string }) => {
+      v1.upstreamCalls++;
+      return upstream.send(request, { signal: (signal ??= clientGoneSignal(v1)), jsonRequired: call.call !== 'main' || endpoint.readsResponseBody });
+    };
     const headers = upstreamHeaders(v1);
     const params = hasParams ? (c.req.param() as Record<string, string>) : {};
     if (streamable) return streamThrough(table, endpoint, upstream, v1, v1Message(v1, headers, params, undefined), extra);
@@ -240,6 +243,7 @@ async function streamThrough(table: CompiledTable, endpoint: CompiledEndpoint, u
   const contentLength = v1.headers['content-length'];
   if (contentType) headers['content-type'] = contentType;
   if (contentLength) headers['content-length'] = contentLength;
+  v1.upstreamCalls++;
   const answer = await upstream.stream(v2.method, v2.path + queryString(v2.query), headers, requestBodyStream(v1), clientGoneSignal(v1));
   if (isSuccessStatus(answer.status)) {
     // Steps here touch only status and headers (the endpoint reads no body), so the body can flow.
@@ -275,6 +279,7 @@ async function passThrough(legacy: UpstreamClient, v1: IncomingV1, extra: Gatewa
   const headers = upstreamHeaders(v1);
   const contentLength = v1.headers['content-length'];
   if (contentLength) headers['content-length'] = contentLength;
+  v1.upstreamCalls++;
   const answer = await legacy.stream(v1.request.method, path + search, headers, requestBodyStream(v1), clientGoneSignal(v1));
   return streamedResponse(v1, answer.status, answer.headers, answer.body, extra, { headersAsReceived: true });
 }

@@ -43,6 +43,8 @@ export interface IncomingV1 {
   policy: RequestPolicy;
   /** Body bytes this request holds against the memory budget; released when it is answered. */
   reservedBytes: number;
+  /** Calls made upstream (v2 or legacy) to answer this request, for the access log; shadow copies not counted. */
+  upstreamCalls: number;
   /** Set only on shadow copies: the steps that ran are recorded here, for rule coverage. */
   trace?: TraceEntry[];
 }
@@ -70,7 +72,7 @@ export function incomingV1(request: Request, env: { incoming?: IncomingMessage; 
   const incoming = env?.incoming;
   const headers = incoming ? incoming.headers : headersOf(request);
   const given = headers['x-request-id'];
-  return { request, incoming, outgoing: env?.outgoing, headers, requestId: typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID(), policy, reservedBytes: 0 };
+  return { request, incoming, outgoing: env?.outgoing, headers, requestId: typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID(), policy, reservedBytes: 0, upstreamCalls: 0 };
 }
 
 function headersOf(request: Request): RawHeaders {

@@ -17,6 +17,8 @@ export interface ExchangeObservation {
   path?: string;
   /** The query string as received, `?` included; loggers redact it. */
   search?: string;
+  /** Calls made upstream (v2 or legacy) for this answer: 0 when the gateway answered alone. */
+  upstreamCalls?: number;
 }
 
 export interface GatewayObserver {

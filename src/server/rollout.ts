@@ -85,6 +85,7 @@ async function shadowed(endpointId: string, v1: IncomingV1, extra: Record<string
   const { path, search } = splitUrl(v1.request.url);
   const headers = upstreamHeaders(v1);
   const started = performance.now();
+  v1.upstreamCalls++;
   const answer = await legacy.read(v1.request.method, path + search, headers, body, clientGoneSignal(v1));
   const legacyMs = performance.now() - started;
   const response = bufferedResponse(answer.status, answer.headers, answer.body, extra);
