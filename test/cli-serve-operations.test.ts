@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +88,31 @@ describe('serve in production', () => {
     } finally {
       started.child.kill('SIGTERM');
       expect(await exited(started.child)).toBe(0);
+    }
+  });
+
+  it('reads a switch variable by its value: API_COMPAT_NO_WATCH=0 keeps watching, a value that is no yes or no exits 2', async () => {
+    const workspace = await tempDir();
+    try {
+      const original = await readFile(KNOWLEDGE_MAPPING, 'utf8');
+      const file = await workspace.write('mapping.yaml', original);
+      const started = await startProcess(process.execPath, ['bin/api-compat.js', 'serve', '--mapping', file, '--port', '0'], { API_COMPAT_NO_WATCH: '0' });
+      try {
+        await workspace.write('mapping.yaml', `${original}# edited\n`);
+        const until = Date.now() + 10_000;
+        while (!started.lines().some((line) => line.msg === 'mapping reloaded') && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(started.lines().map((line) => line.msg)).toContain('mapping reloaded');
+      } finally {
+        started.child.kill('SIGTERM');
+        await exited(started.child);
+      }
+      const refused = spawn(process.execPath, ['bin/api-compat.js', 'serve', '--mapping', file, '--port', '0'], { cwd: ROOT, env: { ...process.env, V2_URL: services.v2.url, API_COMPAT_NO_WATCH: 'maybe' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      refused.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      expect(await exited(refused)).toBe(2);
+      expect(stderr.trim()).toBe('api-compat serve: API_COMPAT_NO_WATCH=maybe is not a yes or no: set it to 1 (--no-watch on) or 0 (off), or unset it');
+    } finally {
+      await workspace.remove();
     }
   });
 

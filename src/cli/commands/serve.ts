@@ -11,6 +11,7 @@ import { circuitAwareReadiness, upstreamReadiness } from '../../server/readiness
 import { DEFAULT_CIRCUIT_COOLDOWN_MS, DEFAULT_CIRCUIT_WINDOW_MS } from '../../upstream/circuit-breaker.js';
 import { rolloutOf, rolloutProblems } from '../../server/rollout.js';
 import { watchFile } from '../../server/watch-mapping.js';
+import { inputError } from '../cli-error.js';
 import { EXIT, untilStopped, type CliIo } from '../cli-io.js';
 import { loadMappingForCommand } from '../load-or-report.js';
 import { parsePort, parsePositiveInteger, parseUrlOption } from '../options.js';
@@ -63,9 +64,31 @@ function flag(flags: string, description: string, env: string): Option {
   return new Option(flags, description).env(`API_COMPAT_${env}`);
 }
 
+/**
+ * Switches (`--no-watch`, `--circuit-on-5xx`, ...) set from the environment. Commander turns a
+ * switch on whenever its variable exists, so `API_COMPAT_NO_WATCH=0` would disable watching; read
+ * the value instead: 1/true/yes/on sets the switch, 0/false/no/off or empty leaves it unset, and
+ * anything else is a configuration error rather than a guess.
+ */
+function readSwitchesFromEnvironment(command: Command): void {
+  for (const option of command.options) {
+    if (!option.envVar || option.required || option.optional) continue;
+    const name = option.attributeName();
+    if (command.getOptionValueSource(name) !== 'env') continue;
+    const value = (process.env[option.envVar] ?? '').trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(value)) continue;
+    if (['0', 'false', 'no', 'off', ''].includes(value)) {
+      command.setOptionValueWithSource(name, option.negate, 'default');
+      continue;
+    }
+    throw inputError(`${option.envVar}=${process.env[option.envVar]} is not a yes or no`, `set it to 1 (${option.long} on) or 0 (off), or unset it`);
+  }
+}
+
 export function registerServe(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('serve')
+    .hook('preAction', (command) => readSwitchesFromEnvironment(command))
     .description('run the gateway: v1 in, v2 out, as the mapping says')
     .addOption(flag('--mapping <file>', 'mapping file', 'MAPPING').makeOptionMandatory())
     .addOption(flag('--port <n>', 'port for v1 clients', 'PORT').argParser(parsePort).default(8080))
