@@ -57,6 +57,10 @@ describe('Kubernetes manifests', () => {
     expect(preStop + Number(env.API_COMPAT_DRAIN_TIMEOUT) / 1000).toBeLessThan(pod.terminationGracePeriodSeconds);
     expect(container.resources.limits).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
     expect(pod.securityContext.runAsNonRoot).toBe(true);
+    // The admin port listens on the pod network for the kubelet's probes, so its token is required.
+    expect(env.API_COMPAT_ADMIN_HOST).toBe('0.0.0.0');
+    const token = container.env.find((entry: { name: string }) => entry.name === 'API_COMPAT_ADMIN_TOKEN');
+    expect(token.valueFrom.secretKeyRef).toEqual({ name: 'api-compat-admin', key: 'token' });
     // Every API_COMPAT_* variable names a real serve flag.
     const help = await read('src/cli/commands/serve.ts');
     for (const name of Object.keys(env).filter((key) => key.startsWith('API_COMPAT_'))) expect(help).toContain(`'${name.slice('API_COMPAT_'.length)}'`);
