@@ -148,18 +148,21 @@ describe('serve in production', () => {
     }
   });
 
-  it('answers /readyz 503 while the upstream is unreachable', async () => {
+  it.each([
+    ['answers /readyz 503 while the upstream is unreachable', [], 503],
+    ['answers /readyz 200 with the upstream unreachable under --no-upstream-readiness', ['--no-upstream-readiness'], 200],
+  ])('%s', async (_name, flags, status) => {
     const until = Date.now() + 10_000;
     const second = memoryIo({ env: {} });
-    const running = main(['serve', '--mapping', KNOWLEDGE_MAPPING, '--port', '0', '--admin-port', '0', '--no-watch', '--upstream', 'http://127.0.0.1:9'], second.io);
+    const running = main(['serve', '--mapping', KNOWLEDGE_MAPPING, '--port', '0', '--admin-port', '0', '--no-watch', '--upstream', 'http://127.0.0.1:9', ...flags], second.io);
     let admin: string | undefined;
     while (!admin && Date.now() < until) {
       admin = /"admin":"([^"]+)"/.exec(second.output.stderr)?.[1];
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     const ready = await fetch(`${admin}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ status: 'not-ready' });
+    expect(ready.status).toBe(status);
+    if (status === 503) expect(await ready.json()).toMatchObject({ status: 'not-ready' });
     expect((await fetch(`${admin}/healthz`)).status).toBe(200);
     second.stop();
     expect(await running).toBe(0);

@@ -113,6 +113,7 @@ describe('bodies an endpoint cannot translate are refused before they are read',
     ['an object with 600,000 keys', `{${Array.from({ length: 600_000 }, (_, i) => `"k${i}":0`).join(',')}}`, 'maxKeys'],
     ['an array of 200,000 elements', `{"name":[${'0,'.repeat(199_999)}0]}`, 'maxArrayLength'],
     ['one 3 MiB string', `{"name":"${'x'.repeat(3 * MiB)}"}`, 'maxStringBytes'],
+    ['120,000 values in twelve arrays, each within the array limit', `{"name":[${Array.from({ length: 12 }, () => `[${'0,'.repeat(9_999)}0]`).join(',')}]}`, 'maxValues'],
   ])('answers 400 request-body-too-complex to %s', async (_name, body, limit) => {
     const answer = await sendBody(gateway.url, 'POST', '/v1/items', jsonHeaders, Buffer.from(body));
     expect(answer.status).toBe(400);
