@@ -108,6 +108,30 @@ describe('bytes after a request on the same connection', () => {
   });
 });
 
+describe('header names named after JavaScript built-ins are plain names', () => {
+  const builtIn = fc.constantFrom('__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'prototype', 'length');
+  const value = fc.stringMatching(/^[a-z0-9]{1,6}$/);
+
+  it('reach v2 with their values, on a translated and a streamed endpoint (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.tuple(builtIn, value), { minLength: 1, maxLength: 4, selector: ([name]) => name }), fc.boolean(), async (pairs, translated) => {
+        // Raw bytes: fetch itself drops a `__proto__` header before sending.
+        const fields = pairs.map(([name, given]) => `${name}: ${given}\r\n`).join('');
+        const body = '{"name":"n"}';
+        const request = translated
+          ? `POST /v1/items HTTP/1.1\r\nHost: gw.test\r\n${fields}Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`
+          : `GET /v1/echo HTTP/1.1\r\nHost: gw.test\r\n${fields}Connection: close\r\n\r\n`;
+        const answer = parseRawAnswer(await rawExchange(port, request));
+        expect(answer.status).toBe(200);
+        const sent = upstream.received.at(-1)!;
+        expect(sent.method).toBe(translated ? 'POST' : 'GET');
+        for (const [name, given] of pairs) expect(Object.hasOwn(sent.headers, name.toLowerCase()) ? sent.headers[name.toLowerCase()] : undefined, name).toBe(given);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('query keys named after JavaScript built-ins are plain keys', () => {
   const builtIn = fc.constantFrom('__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'prototype', 'length', '0');
   const key = fc.oneof(builtIn, fc.stringMatching(/^[a-z]{1,6}$/));

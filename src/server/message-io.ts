@@ -70,13 +70,30 @@ const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 export function incomingV1(request: Request, env: { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined, policy: RequestPolicy = DEFAULT_REQUEST_POLICY): IncomingV1 {
   const incoming = env?.incoming;
-  const headers = incoming ? incoming.headers : headersOf(request);
+  const headers = incoming ? nodeHeaders(incoming) : headersOf(request);
   const given = headers['x-request-id'];
   return { request, incoming, outgoing: env?.outgoing, headers, requestId: typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID(), policy, reservedBytes: 0, upstreamCalls: 0 };
 }
 
+/**
+ * Node's own headers object, which costs nothing more, unless the client sent a field named
+ * `__proto__`: node stores headers in a plain object, where that assignment sets the prototype
+ * instead and the field vanishes. Then a null-prototype copy keeps it as the field it is.
+ */
+function nodeHeaders(incoming: IncomingMessage): RawHeaders {
+  const raw = incoming.rawHeaders;
+  let proto: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 9 && raw[i]!.toLowerCase() === '__proto__') proto = proto === undefined ? raw[i + 1]! : `${proto}, ${raw[i + 1]!}`;
+  }
+  if (proto === undefined) return incoming.headers;
+  const headers = Object.assign(Object.create(null) as Record<string, string | string[] | undefined>, incoming.headers);
+  headers.__proto__ = proto;
+  return headers;
+}
+
 function headersOf(request: Request): RawHeaders {
-  // Null prototype, like node's own headers object: a field named `__proto__` is a field.
+  // Null prototype: a field named `__proto__` is a field.
   const headers: Record<string, string> = Object.create(null) as Record<string, string>;
   request.headers.forEach((value, name) => {
     headers[name] = value;

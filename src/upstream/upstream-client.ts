@@ -296,8 +296,9 @@ function formEncode(text: string): string {
 
 /** JSON values are serialised (with a JSON content type if none was set); bytes and text pass as they are. */
 export function serializeBody(body: unknown, headers: Record<string, string | string[]>): { body: string | Uint8Array | null; headers: Record<string, string | string[]> } {
-  // Copied without the length (recomputed) and, for no body, without a content type.
-  const out: Record<string, string | string[]> = {};
+  // Copied without the length (recomputed) and, for no body, without a content type; into a
+  // null-prototype object, where a field named `__proto__` stays a field.
+  const out = Object.create(null) as Record<string, string | string[]>;
   for (const name in headers) {
     if (name === 'content-length' || (body === undefined && name === 'content-type')) continue;
     out[name] = headers[name]!;

@@ -14,7 +14,8 @@ export async function startRecordingUpstream(answer: (request: RecordedRequest) 
   const received: RecordedRequest[] = [];
   const app = new Hono<{ Bindings: { incoming: { url: string } } }>();
   app.all('*', async (c) => {
-    const headers: Record<string, string> = {};
+    // Null prototype: a field named `__proto__` is recorded as the field it is.
+    const headers = Object.create(null) as Record<string, string>;
     c.req.raw.headers.forEach((value, name) => {
       headers[name] = value;
     });
