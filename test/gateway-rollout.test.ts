@@ -163,6 +163,21 @@ describe('shadow', () => {
     expect(await metrics.registry.metrics()).toContain('api_compat_shadow_comparisons_total{endpoint="thing",result="dropped"} 1');
   });
 
+  it('passes a legacy answer too large to hold through streamed, uncompared, instead of changing it', async () => {
+    const large = 'x'.repeat(2 * 1024 * 1024);
+    const bigV1 = await startRecordingUpstream(() => json({ side: 'v1', large }));
+    cleanups.push(() => bigV1.close());
+    const document = { ...mapping('shadow'), legacy: bigV1.url };
+    const { table } = compileMapping(document);
+    const gateway = await startGateway({ table: table!, rollout: rolloutOf(document), upstreamOptions: { bodyLimit: 1024 * 1024 } });
+    cleanups.push(() => gateway.close());
+    const answer = await fetch(`${gateway.url}/v1/thing`);
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { large: string }).large).toHaveLength(large.length);
+    await gateway.gateway.shadow.idle();
+    expect(gateway.gateway.shadow.summary().endpoints.thing).toMatchObject({ compared: 0, dropped: 1 });
+  });
+
   it('learns noise where legacy disagrees with itself, as the checker does', async () => {
     v1Stamp = true;
     const { gateway } = await gatewayWith(mapping('shadow'));

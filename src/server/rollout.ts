@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { CompatError } from '../core/errors.js';
 import type { CompiledEndpoint } from '../core/mapping/compiled.js';
 import type { MappingDocument, ModeDocument } from '../core/model/mapping.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
@@ -70,23 +71,38 @@ export function withRollout(endpoint: CompiledEndpoint, mode: EndpointMode | und
       shadow.dropped(endpoint.id);
       return passThrough(v1, extra, c);
     }
-    return shadowed(endpoint.id, v1, extra, c, { translate, legacy, shadow });
+    return shadowed(endpoint.id, v1, extra, c, { translate, legacy, shadow, passThrough });
   };
 }
 
 /**
  * Shadow: the client's answer comes from legacy (read whole, within the body limit, so it can
  * also be compared); the same request is then translated and sent to v2 in the background,
- * and the two answers compared. The client never waits for v2.
+ * and the two answers compared. The client never waits for v2. What is too large to hold is
+ * not compared but passed through streamed, as in `legacy` mode, and counted as dropped: shadow
+ * mode must not change the client's answer.
  */
-async function shadowed(endpointId: string, v1: IncomingV1, extra: Record<string, string>, c: Context, parts: { translate: Handler; legacy: UpstreamClient; shadow: ShadowComparer }): Promise<Response> {
-  const { legacy, translate, shadow } = parts;
+async function shadowed(endpointId: string, v1: IncomingV1, extra: Record<string, string>, c: Context, parts: { translate: Handler; legacy: UpstreamClient; shadow: ShadowComparer; passThrough: Handler }): Promise<Response> {
+  const { legacy, translate, shadow, passThrough } = parts;
+  if (hasRequestBody(v1) && Number(v1.headers['content-length']) > legacy.bodyLimit) {
+    shadow.dropped(endpointId);
+    return passThrough(v1, extra, c);
+  }
   const body = hasRequestBody(v1) ? await readRawRequestBody(v1, legacy.bodyLimit) : null;
   const { path, search } = splitUrl(v1.request.url);
   const headers = upstreamHeaders(v1);
   const started = performance.now();
   v1.upstreamCalls++;
-  const answer = await legacy.read(v1.request.method, path + search, headers, body, clientGoneSignal(v1));
+  let answer: Awaited<ReturnType<UpstreamClient['read']>>;
+  try {
+    answer = await legacy.read(v1.request.method, path + search, headers, body, clientGoneSignal(v1));
+  } catch (error) {
+    // Larger than can be held: ask again, streamed. Shadowed requests are safe to repeat (safe
+    // methods, or declared shadowSafe); a request body already read cannot be streamed again.
+    if (!(error instanceof CompatError && error.code === 'response-body-too-large') || body !== null) throw error;
+    shadow.dropped(endpointId);
+    return passThrough(v1, extra, c);
+  }
   const legacyMs = performance.now() - started;
   const response = bufferedResponse(answer.status, answer.headers, answer.body, extra);
   // A detached copy: no socket (nothing can be written to the client), the body as bytes.
