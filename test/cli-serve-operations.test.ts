@@ -263,7 +263,11 @@ describe('what serve exposes and logs', () => {
 describe('rolling an endpoint back', () => {
   it('to legacy by one edit of the mapping: within a second, with no request dropped', async () => {
     const v1 = await startRecordingUpstream(() => json({ side: 'v1' }));
-    const v2 = await startRecordingUpstream(() => json({ data: { side: 'v2' } }));
+    // A slow v2, so that requests are in flight while the table changes under them.
+    const v2 = await startRecordingUpstream(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return json({ data: { side: 'v2' } });
+    });
     const workspace = await tempDir();
     const text = (mode: string) => ['name: rollback', `upstream: ${v2.url}`, `legacy: ${v1.url}`, 'endpoints:', '  - id: thing', '    v1: GET /v1/thing', '    v2: GET /v2/thing', `    mode: ${mode}`, '    response: [{ unwrap: body.data }]', ''].join('\n');
     const file = await workspace.write('mapping.yaml', text('translate'));
@@ -275,22 +279,32 @@ describe('rolling an endpoint back', () => {
         url = /"url":"([^"]+)"/.exec(terminal.output.stderr)?.[1];
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
-      const answers: Array<{ status: number; side: string; at: number }> = [];
+      const answers: Array<{ status: number; side: string; began: number; at: number }> = [];
       const ask = async () => {
+        const began = performance.now();
         const response = await fetch(`${url}/v1/thing`);
         const body = (await response.json()) as { side: string };
-        answers.push({ status: response.status, side: body.side, at: performance.now() });
+        answers.push({ status: response.status, side: body.side, began, at: performance.now() });
       };
-      for (let i = 0; i < 10; i++) await ask();
-      const edited = performance.now();
+      for (let i = 0; i < 5; i++) await ask();
+      let edited = Number.POSITIVE_INFINITY;
+      const switchedSince = () => answers.filter((answer) => answer.side === 'v1' && answer.began > edited).length;
+      // Four clients keep asking throughout: before, during and after the edit.
+      const clients = Array.from({ length: 4 }, async () => {
+        while (switchedSince() < 10 && performance.now() - Math.min(edited, performance.now()) < 5_000) await ask();
+      });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      edited = performance.now();
       await workspace.write('mapping.yaml', text('legacy'));
-      while (!answers.some((answer) => answer.side === 'v1' && answer.at > edited) && performance.now() - edited < 5_000) await ask();
-      for (let i = 0; i < 10; i++) await ask();
+      await Promise.all(clients);
       expect(answers.every((answer) => answer.status === 200)).toBe(true);
+      // Requests begun before the edit finish on the table they started with.
+      expect(answers.filter((answer) => answer.began < edited).every((answer) => answer.side === 'v2')).toBe(true);
+      expect(answers.some((answer) => answer.began < edited && answer.at > edited)).toBe(true);
       const switched = answers.find((answer) => answer.side === 'v1')!;
       expect(switched.at - edited).toBeLessThan(1_000);
       // Once switched, it stays switched.
-      expect(answers.filter((answer) => answer.at >= switched.at).every((answer) => answer.side === 'v1')).toBe(true);
+      expect(answers.filter((answer) => answer.began >= switched.at).every((answer) => answer.side === 'v1')).toBe(true);
       expect(terminal.output.stderr).toContain('"mapping reloaded"');
     } finally {
       terminal.stop();
