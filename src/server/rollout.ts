@@ -84,11 +84,12 @@ export function withRollout(endpoint: CompiledEndpoint, mode: EndpointMode | und
  */
 async function shadowed(endpointId: string, v1: IncomingV1, extra: Record<string, string>, c: Context, parts: { translate: Handler; legacy: UpstreamClient; shadow: ShadowComparer; passThrough: Handler }): Promise<Response> {
   const { legacy, translate, shadow, passThrough } = parts;
-  if (hasRequestBody(v1) && Number(v1.headers['content-length']) > legacy.bodyLimit) {
+  const hasBody = hasRequestBody(v1);
+  if (hasBody && Number(v1.headers['content-length']) > legacy.bodyLimit) {
     shadow.dropped(endpointId);
     return passThrough(v1, extra, c);
   }
-  const body = hasRequestBody(v1) ? await readRawRequestBody(v1, legacy.bodyLimit) : null;
+  const body = hasBody ? await readRawRequestBody(v1, legacy.bodyLimit) : null;
   const { path, search } = splitUrl(v1.request.url);
   const headers = upstreamHeaders(v1);
   const started = performance.now();

@@ -127,28 +127,24 @@ export class UpstreamClient {
    * Sends a request and returns the response with its body still streaming. The concurrency
    * slot is held until the body has been read or dropped.
    */
-  async stream(method: string, pathAndQuery: string, headers: Record<string, string | string[]>, body: OutgoingBody, signal?: CancelSignal): Promise<StreamedResponse> {
+  stream(method: string, pathAndQuery: string, headers: Record<string, string | string[]>, body: OutgoingBody, signal?: CancelSignal): Promise<StreamedResponse> {
     // undici listens on any object with addEventListener and removeEventListener, as on an AbortSignal.
     const options = { origin: this.origin, method: method as Dispatcher.HttpMethod, path: this.basePath + pathAndQuery, headers, body, signal: signal as AbortSignal | undefined };
-    const probe = this.breaker ? this.breaker.admit() : false;
-    let release: () => void;
-    try {
-      release = await this.acquire(signal);
-    } catch (error) {
-      this.breaker?.record('neutral', probe);
-      throw error;
-    }
+    if (this.breaker) return this.judged(this.breaker, () => this.streamAdmitted(options, method, body, signal));
+    return this.streamAdmitted(options, method, body, signal);
+  }
+
+  private async streamAdmitted(options: Dispatcher.RequestOptions, method: string, body: OutgoingBody, signal: CancelSignal | undefined): Promise<StreamedResponse> {
+    const release = await this.acquire(signal);
     try {
       const response = await this.withRetries(method, body, signal, async () => {
         const answer = await this.dispatcher.request(options);
         return { status: answer.statusCode, headers: answer.headers as Record<string, string | string[]>, body: answer.body };
       });
-      this.breaker?.record(this.breaker.outcomeOfStatus(response.status), probe);
       response.body.once('close', release);
       return response;
     } catch (error) {
       release();
-      this.breaker?.record(this.breaker.outcomeOfError(error), probe);
       throw error;
     }
   }
@@ -165,8 +161,11 @@ export class UpstreamClient {
     return this.readAdmitted(options, method, body, signal);
   }
 
-  /** Runs an exchange past the circuit breaker and tells it how the upstream did. */
-  private async judged(breaker: CircuitBreaker, exchange: () => Promise<BufferedResponse>): Promise<BufferedResponse> {
+  /**
+   * Runs an exchange past the circuit breaker and tells it how the upstream did. A request
+   * refused before it left (queue full, client gone) counts neither way: outcomeOfError says so.
+   */
+  private async judged<T extends { status: number }>(breaker: CircuitBreaker, exchange: () => Promise<T>): Promise<T> {
     const probe = breaker.admit();
     try {
       const response = await exchange();

@@ -88,6 +88,11 @@ export class UnsafePathParameter extends Error {
   }
 }
 
+/** A decoded segment an upstream would read as a dot-segment, or as more than one segment. */
+function climbsOrSplits(decoded: string): boolean {
+  return decoded === '.' || decoded === '..' || /[/\\]/.test(decoded);
+}
+
 /**
  * The first segment of a concrete path that would climb or split once an upstream decodes it
  * (`.`, `..`, an encoded `/` or `\`; RFC 3986 section 5.2.4 removes dot-segments), if any. For
@@ -103,7 +108,7 @@ export function climbingSegment(path: string): string | undefined {
       // Not valid percent-encoding: an upstream cannot decode it into a dot-segment either.
       continue;
     }
-    if (decoded === '.' || decoded === '..' || /[/\\]/.test(decoded)) return segment;
+    if (climbsOrSplits(decoded)) return segment;
   }
   return undefined;
 }
@@ -123,7 +128,7 @@ export function fillRoute(route: Route, params: Readonly<Record<string, unknown>
     }
     const raw = params[segment.name];
     const value = raw === undefined || raw === null ? '' : String(raw);
-    if (value === '' || value === '.' || value === '..' || /[/\\]/.test(value)) throw new UnsafePathParameter(segment.name, value);
+    if (value === '' || climbsOrSplits(value)) throw new UnsafePathParameter(segment.name, value);
     path += '/' + encodeURIComponent(value);
   }
   return path || '/';
